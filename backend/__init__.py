@@ -60,6 +60,8 @@ def register_blueprints(app: Flask) -> None:
     from backend.health.routes import blp as health_blp
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.progress.routes import blp as progress_blp
+    from backend.routines.routes import blp as library_blp
+    from backend.routines.routes import plan_blp
     from backend.runs.routes import blp as runs_blp
     from backend.web.routes import blp as web_blp
 
@@ -68,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
         auth_blp,
         me_blp,
         runs_blp,
+        library_blp,
+        plan_blp,
         progress_blp,
         practice_blp,
         consent_blp,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backend.auth.models import User
 from backend.extensions import db
-from backend.progress.adherence import sessions_for_export
+from backend.routines.models import Routine, RoutineSession
 from backend.runs.estimate import weekly_mid
 from backend.runs.models import Run
 from backend.runs.service import body_weight, load_model
@@ -52,8 +52,16 @@ def export_csv(client: User) -> str:
             "routine": routine_name,
             "notes": notes,
         }
-        for session_id, local_date, completed_at, routine_name, notes in sessions_for_export(
-            client.id
+        for session_id, local_date, completed_at, routine_name, notes in db.session.execute(
+            select(
+                RoutineSession.id,
+                RoutineSession.local_date,
+                RoutineSession.completed_at,
+                Routine.name,
+                RoutineSession.notes,
+            )
+            .join(Routine, Routine.id == RoutineSession.routine_id)
+            .where(RoutineSession.runner_id == client.id)
         )
     ]
     rows.sort(key=lambda r: r["at_utc"])

@@ -11,8 +11,8 @@ from typing import Any
 from backend.auth.models import User
 from backend.practice import alerts
 from backend.practice.service import client_activity, record_access
-from backend.progress.adherence import adherence_many
 from backend.progress.service import recent_trends
+from backend.routines.service import adherence_for_many
 
 LOW_ADHERENCE = 0.5
 
@@ -24,7 +24,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     ids = [c.id for c in clients]
     open_alerts = alerts.open_alert_summary(practitioner.id)
     trends = recent_trends(ids, today)
-    adherence = adherence_many(ids, today - timedelta(days=13), today, today)
+    adherence = adherence_for_many(ids, today - timedelta(days=13), today, today)
     record_access(practitioner.id, ids, "summary")
 
     items = []
@@ -39,7 +39,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
             "last_run_at": c.last_run_at,
             "latest_stiffness": c.latest_stiffness,
             "trend_14d": trends[c.id],
-            "adherence_14d": {k: adh[k] for k in ("planned", "done", "rate")},
+            "adherence_14d": {"planned": adh["planned"], "done": adh["done"], "rate": adh["rate"]},
             "open_alerts": {"count": count, "highest_level": highest},
         }
         item["reasons"] = _reasons(item, now - c.last_active)

@@ -29,6 +29,8 @@ from backend.practice.schemas import (
 )
 from backend.progress import service as progress
 from backend.progress.schemas import ProgressOut, ProgressQueryArgs
+from backend.routines import service as routines
+from backend.routines.schemas import RoutineSessionPage, RoutineSessionQueryArgs
 from backend.runs import service as runs
 from backend.runs.schemas import RunPage, RunQueryArgs
 
@@ -142,6 +144,20 @@ class ClientRuns(MethodView):
         )
         model, weight = runs.load_model(), runs.body_weight(client)
         return {"items": [runs.present(r, weight, model) for r in items], "next_cursor": cursor}
+
+
+@clients_blp.route("/<uuid:client_id>/sessions")
+class ClientSessions(MethodView):
+    @access("practitioner")
+    @clients_blp.arguments(RoutineSessionQueryArgs, location="query")
+    @clients_blp.response(200, RoutineSessionPage)
+    def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
+        """One client's routine sessions, newest first"""
+        client = service.client_for_read(current_user, client_id, "sessions")
+        items, cursor = routines.list_sessions(
+            client.id, args["from_"], args["to"], args["limit"], args["cursor"]
+        )
+        return {"items": [routines.present_session(s) for s in items], "next_cursor": cursor}
 
 
 @clients_blp.route("/<uuid:client_id>/progress")

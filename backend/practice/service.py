@@ -17,7 +17,7 @@ from backend.errors import Conflict, NotFound, Unprocessable
 from backend.extensions import db
 from backend.pagination import paginate
 from backend.practice.models import AccessLog, ClientNote, Consent, PracticeInvite
-from backend.progress.adherence import last_session_query
+from backend.routines.models import RoutineSession
 from backend.runs.models import Run
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -213,7 +213,13 @@ def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
         .subquery()
     )
     latest = select(ranked).where(ranked.c.rank == 1).subquery()
-    sessions = last_session_query().subquery()
+    sessions = (
+        select(RoutineSession.runner_id, func.max(RoutineSession.completed_at).label("last_at"))
+        .join(Consent, Consent.runner_id == RoutineSession.runner_id)
+        .where(*consenting)
+        .group_by(RoutineSession.runner_id)
+        .subquery()
+    )
     rows = db.session.execute(
         select(
             User.id,

@@ -14,8 +14,8 @@ from backend.auth.models import User
 from backend.db import utcnow
 from backend.extensions import db
 from backend.progress import stats
-from backend.progress.adherence import adherence_many
 from backend.progress.sql import week_start
+from backend.routines.service import adherence_for_many
 from backend.runs.estimate import LoadModel, weekly_mid
 from backend.runs.models import Run
 from backend.runs.service import body_weight, load_model, local_date_of
@@ -75,7 +75,7 @@ def progress_for(runner: User, start: date, end: date, today: date) -> dict[str,
                 _week_load(w, float(km), float(walk), weight, model) for w, _, _, km, walk in weekly
             ]
         },
-        "adherence": adherence_many([runner.id], start, end, today)[runner.id],
+        "adherence": adherence_for_many([runner.id], start, end, today)[runner.id],
     }
 
 

@@ -1,7 +1,7 @@
 """alerts, client notes and access log
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import backend.db
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
