@@ -15,6 +15,12 @@ from backend.progress.service import recent_trends
 from backend.routines.service import adherence_for_many
 
 LOW_ADHERENCE = 0.5
+LEVEL_LABELS = {
+    "emergency": "emergency",
+    "urgent": "urgent",
+    "see_professional": "see a professional soon",
+    "warning": "warning",
+}
 
 
 def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
@@ -54,7 +60,7 @@ def _reasons(item: dict[str, Any], quiet_for: timedelta) -> list[str]:
     open_ = item["open_alerts"]
     if open_["count"]:
         plural = "s" if open_["count"] > 1 else ""
-        level = open_["highest_level"].replace("_", " ")
+        level = LEVEL_LABELS[open_["highest_level"]]
         reasons.append(f"{open_['count']} open alert{plural} (most serious: {level})")
     if item["latest_stiffness"] is not None and item["latest_stiffness"] >= alerts.HIGH_STIFFNESS:
         reasons.append(f"Last run left stiffness at {item['latest_stiffness']}/10")

@@ -44,7 +44,7 @@ class TestRoster:
         assert [i["display_name"] for i in items] == ["Zoe Flag", "Aaron Calm"]
         assert items[0]["needs_attention"] is True
         assert items[0]["open_alerts"] == {"count": 1, "highest_level": "see_professional"}
-        assert "see professional" in items[0]["reasons"][0]
+        assert items[0]["reasons"][0] == "1 open alert (most serious: see a professional soon)"
 
     def test_it_notices_rising_stiffness(self, practitioner_api, runner, linked, sql):
         store_runs(
