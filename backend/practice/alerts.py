@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
@@ -27,7 +27,7 @@ from backend.errors import NotFound
 from backend.extensions import db
 from backend.pagination import paginate
 from backend.practice.models import Alert, Consent
-from backend.practice.service import ClientActivity, client_activity
+from backend.practice.service import ClientActivity, client_activity, consent_in_force
 from backend.progress.service import recent_trends, today_for
 from backend.runs.models import Run
 from backend.runs.signals import run_saved
@@ -170,14 +170,7 @@ def _visible(practitioner_id: uuid.UUID) -> Select[tuple[Alert]]:
     """This practitioner's alerts about clients who still consent, right now."""
     return (
         select(Alert)
-        .join(
-            Consent,
-            and_(
-                Consent.runner_id == Alert.runner_id,
-                Consent.practitioner_id == Alert.practitioner_id,
-                Consent.revoked_at.is_(None),
-            ),
-        )
+        .join(Consent, consent_in_force(Alert.runner_id, Alert.practitioner_id))
         .where(Alert.practitioner_id == practitioner_id)
     )
 

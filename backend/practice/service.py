@@ -6,8 +6,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -94,13 +95,18 @@ def revoke_practitioner(runner: User) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def consent_in_force(runner_id: Any, practitioner_id: Any) -> ColumnElement[bool]:
+    """Join or filter condition: this runner consents to this practitioner right now."""
+    return and_(
+        Consent.runner_id == runner_id,
+        Consent.practitioner_id == practitioner_id,
+        Consent.revoked_at.is_(None),
+    )
+
+
 def consenting_clients_query(practitioner_id: uuid.UUID) -> Select[tuple[User]]:
     """Runners who consent to this practitioner right now (a select of User)."""
-    return (
-        select(User)
-        .join(Consent, Consent.runner_id == User.id)
-        .where(Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None))
-    )
+    return select(User).join(Consent, consent_in_force(User.id, practitioner_id))
 
 
 def consenting_client(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> User:
@@ -138,11 +144,7 @@ def client_for_read(practitioner: User, client_id: uuid.UUID, what: str) -> User
 
 def linked_since(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> datetime:
     granted = db.session.scalar(
-        select(Consent.granted_at).where(
-            Consent.practitioner_id == practitioner_id,
-            Consent.runner_id == client_id,
-            Consent.revoked_at.is_(None),
-        )
+        select(Consent.granted_at).where(consent_in_force(client_id, practitioner_id))
     )
     if granted is None:
         raise NotFound("No such client.")
@@ -198,7 +200,6 @@ class ClientActivity:
 
 def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
     """Each consenting client with their latest run and routine, in one statement."""
-    consenting = (Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None))
     ranked = (
         select(
             Run.user_id,
@@ -208,15 +209,13 @@ def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
             .over(partition_by=Run.user_id, order_by=(Run.started_at.desc(), Run.id.desc()))
             .label("rank"),
         )
-        .join(Consent, Consent.runner_id == Run.user_id)
-        .where(*consenting)
+        .join(Consent, consent_in_force(Run.user_id, practitioner_id))
         .subquery()
     )
     latest = select(ranked).where(ranked.c.rank == 1).subquery()
     sessions = (
         select(RoutineSession.runner_id, func.max(RoutineSession.completed_at).label("last_at"))
-        .join(Consent, Consent.runner_id == RoutineSession.runner_id)
-        .where(*consenting)
+        .join(Consent, consent_in_force(RoutineSession.runner_id, practitioner_id))
         .group_by(RoutineSession.runner_id)
         .subquery()
     )
@@ -230,9 +229,8 @@ def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
             latest.c.stiffness,
             sessions.c.last_at,
         )
-        .join(Consent, Consent.runner_id == User.id)
+        .join(Consent, consent_in_force(User.id, practitioner_id))
         .outerjoin(latest, latest.c.user_id == User.id)
         .outerjoin(sessions, sessions.c.runner_id == User.id)
-        .where(*consenting)
     ).all()
     return [ClientActivity(*row) for row in rows]

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from backend.extensions import db
 from backend.runs.models import Run
-from tests.support import Api
+from tests.support import Api, QueryCounter
 
 
 def link(runner_api: Api, practitioner_api: Api) -> dict[str, Any]:
@@ -55,3 +56,13 @@ def store_runs(sql: Any, user_id: uuid.UUID, runs: list[dict[str, Any]]) -> None
 
 def days_back(today: date, n: int) -> date:
     return today - timedelta(days=n)
+
+
+def statements(app: Any, api: Api, path: str) -> int:
+    """How many SQL statements one successful GET sends."""
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+    with counter:
+        response = api.get(path)
+    assert response.status_code == 200, response.get_json()
+    return counter.count

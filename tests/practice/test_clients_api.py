@@ -5,10 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from backend.extensions import db
 from backend.practice.models import AccessLog, ClientNote, Consent
-from tests.practice.support import link, store_runs
-from tests.support import Api, QueryCounter, run_body
+from tests.practice.support import link, statements, store_runs
+from tests.support import Api, run_body
 
 
 def today():
@@ -91,18 +90,10 @@ class TestRoster:
                     ],
                 )
 
-        def count() -> int:
-            with app.app_context():
-                counter = QueryCounter(db.engine)
-            with counter:
-                response = practitioner_api.get("/api/v1/clients")
-            assert response.status_code == 200
-            return counter.count
-
         add_clients(5)
-        small = count()
+        small = statements(app, practitioner_api, "/api/v1/clients")
         add_clients(195)
-        large = count()
+        large = statements(app, practitioner_api, "/api/v1/clients")
         assert len(practitioner_api.get("/api/v1/clients").get_json()["items"]) == 200
         assert small == large
 

@@ -1,8 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from backend.extensions import db
-from tests.practice.support import store_runs
-from tests.support import QueryCounter
+from tests.practice.support import statements, store_runs
 
 
 def today():
@@ -175,12 +173,7 @@ class TestProgress:
                 for i in range(n)
             ]
             store_runs(sql, runner.id, runs)
-            with app.app_context():
-                counter = QueryCounter(db.engine)
-            with counter:
-                response = runner_api.get("/api/v1/progress")
-            assert response.status_code == 200
-            return counter.count
+            return statements(app, runner_api, "/api/v1/progress")
 
         small = count_for(100)
         large = count_for(9900)  # 10,000 in all
