@@ -1,3 +1,5 @@
+from datetime import date
+
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
@@ -8,9 +10,12 @@ DIRECTIONS = ("improving", "steady", "worsening")
 FACTORS = ("workout_type", "surface", "long_distance", "high_weekly_load")
 
 
+_sane_date = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))
+
+
 class ProgressQueryArgs(BaseSchema):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None, validate=_sane_date)
+    to = fields.Date(load_default=None, validate=_sane_date)
 
     @validates_schema
     def _ordered(self, data: dict[str, object], **_: object) -> None:

@@ -154,6 +154,11 @@ class TestProgress:
         assert response.status_code == 422
         assert "from" in response.get_json()["errors"]["query"]
 
+    def test_it_rejects_dates_out_of_any_sensible_range(self, runner_api):
+        response = runner_api.get("/api/v1/progress?to=0001-01-02")
+        assert response.status_code == 422
+        assert "to" in response.get_json()["errors"]["query"]
+
     def test_it_is_for_runners_only(self, practitioner_api):
         assert practitioner_api.get("/api/v1/progress").status_code == 403
 
