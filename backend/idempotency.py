@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -61,3 +62,24 @@ def insert_once(record: T, owner: str, what: str) -> tuple[T, bool]:
             raise
         return existing, False
     return record, True
+
+
+def create_once(
+    model: type[T],
+    data: dict[str, Any],
+    owner: str,
+    owner_id: uuid.UUID,
+    what: str,
+    build: Callable[[uuid.UUID, str], T],
+) -> tuple[T, bool]:
+    """Store `build(id, fingerprint)` unless this request was already stored; (row, created).
+
+    `data` is the request as sent, with the client's optional `id`; `owner` names the
+    column holding `owner_id`, the user the row belongs to.
+    """
+    fp = fingerprint(data)
+    ident = data.get("id") or uuid.uuid4()
+    existing = earlier_copy(model, ident, owner, owner_id, fp, what)
+    if existing is not None:
+        return existing, False
+    return insert_once(build(ident, fp), owner, what)

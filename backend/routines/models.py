@@ -17,21 +17,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import Base, UTCDateTime, new_uuid, utcnow
+from backend.runs.models import STIFFNESS_AREAS
 
 SIDES = ("both", "left", "right", "each")
 DOSES = ("reps", "seconds", "breaths")
-BODY_AREAS = (
-    "low_back",
-    "mid_back",
-    "upper_back",
-    "neck",
-    "hips",
-    "glutes",
-    "hamstrings",
-    "quads",
-    "calves",
-    "other",
-)
+# Exercises name the same parts of the body a runner picks when logging stiffness.
+BODY_AREAS = STIFFNESS_AREAS
 
 # A built-in row has a slug and no owner; a practitioner's own row has an owner and no slug.
 _BUILTIN_XOR_OWNED = (
@@ -39,24 +30,12 @@ _BUILTIN_XOR_OWNED = (
 )
 
 
-class Exercise(Base):
-    __tablename__ = "exercises"
-    __table_args__ = (
-        Index("ix_exercises_owner_id", "owner_id"),
-        CheckConstraint(_BUILTIN_XOR_OWNED, name="builtin_or_owned"),
-    )
+class LibraryItem:
+    """Columns shared by exercises and routines: built-in (by slug) or a practitioner's own."""
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
     slug: Mapped[str | None] = mapped_column(String(80), unique=True)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(80))
-    summary: Mapped[str] = mapped_column(String(200))
-    instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    cues: Mapped[list[str]] = mapped_column(JSON, default=list)
-    safety: Mapped[list[str]] = mapped_column(JSON, default=list)
-    illustration: Mapped[str | None] = mapped_column(String(200))
-    equipment: Mapped[str] = mapped_column(String(40), default="none")
-    body_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Version of the built-in content file the row was last loaded from.
     content_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -67,7 +46,24 @@ class Exercise(Base):
         return self.owner_id is None
 
 
-class Routine(Base):
+class Exercise(LibraryItem, Base):
+    __tablename__ = "exercises"
+    __table_args__ = (
+        Index("ix_exercises_owner_id", "owner_id"),
+        CheckConstraint(_BUILTIN_XOR_OWNED, name="builtin_or_owned"),
+    )
+
+    name: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(String(200))
+    instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cues: Mapped[list[str]] = mapped_column(JSON, default=list)
+    safety: Mapped[list[str]] = mapped_column(JSON, default=list)
+    illustration: Mapped[str | None] = mapped_column(String(200))
+    equipment: Mapped[str] = mapped_column(String(40), default="none")
+    body_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Routine(LibraryItem, Base):
     __tablename__ = "routines"
     __table_args__ = (
         Index("ix_routines_owner_id", "owner_id"),
@@ -75,9 +71,6 @@ class Routine(Base):
         CheckConstraint("estimated_minutes > 0", name="estimated_minutes"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
-    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
-    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(80))
     purpose: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(String(200), default="")
@@ -86,13 +79,6 @@ class Routine(Base):
     # Place in the starter programme every runner follows until a practitioner assigns
     # routines; None when the routine is not part of it.
     starter_order: Mapped[int | None] = mapped_column(Integer)
-    content_version: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    @property
-    def builtin(self) -> bool:
-        return self.owner_id is None
 
     @property
     def starter(self) -> bool:

@@ -16,7 +16,7 @@ from backend.auth.models import User
 from backend.db import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
 from backend.extensions import db
-from backend.idempotency import earlier_copy, fingerprint, insert_once
+from backend.idempotency import create_once
 from backend.pagination import paginate
 from backend.practice.models import Consent
 from backend.practice.service import consenting_client
@@ -232,18 +232,20 @@ def set_steps(
 # --- plans ----------------------------------------------------------------------------
 
 
+def _author_still_trusted() -> ColumnElement[bool]:
+    """Join condition: the runner still consents to the practitioner who assigned this."""
+    return and_(
+        Consent.runner_id == Assignment.runner_id,
+        Consent.practitioner_id == Assignment.assigned_by,
+        Consent.revoked_at.is_(None),
+    )
+
+
 def _live_schedules(runner_ids: Iterable[uuid.UUID], start: date, end: date) -> Any:
     """Assignments touching [start, end] made by a practitioner the runner still consents to."""
     return (
         select(Assignment)
-        .join(
-            Consent,
-            and_(
-                Consent.runner_id == Assignment.runner_id,
-                Consent.practitioner_id == Assignment.assigned_by,
-                Consent.revoked_at.is_(None),
-            ),
-        )
+        .join(Consent, _author_still_trusted())
         .where(
             Assignment.runner_id.in_(list(runner_ids)),
             Assignment.starts_on <= end,
@@ -306,22 +308,20 @@ def today(runner: User, day: date | None) -> dict[str, Any]:
 
 def create_session(runner: User, data: dict[str, Any]) -> tuple[RoutineSession, bool]:
     """Log a routine as done; (session, created). Retries with the same id and body are safe."""
-    fp = fingerprint(data)
-    session_id = data.get("id") or uuid.uuid4()
-    existing = earlier_copy(RoutineSession, session_id, "runner_id", runner.id, fp, "session")
-    if existing is not None:
-        return existing, False
-    routine = _get_visible(Routine, runner, data["routine_id"], ())
-    record = RoutineSession(
-        id=session_id,
-        runner_id=runner.id,
-        routine=routine,
-        completed_at=data["completed_at"],
-        local_date=local_date_of(data["completed_at"], runner.timezone),
-        notes=data.get("notes", ""),
-        fingerprint=fp,
-    )
-    return insert_once(record, "runner_id", "session")
+    routine_id = data["routine_id"]
+
+    def build(ident: uuid.UUID, fp: str) -> RoutineSession:
+        return RoutineSession(
+            id=ident,
+            runner_id=runner.id,
+            routine=_get_visible(Routine, runner, routine_id, ()),
+            completed_at=data["completed_at"],
+            local_date=local_date_of(data["completed_at"], runner.timezone),
+            notes=data.get("notes", ""),
+            fingerprint=fp,
+        )
+
+    return create_once(RoutineSession, data, "runner_id", runner.id, "session", build)
 
 
 def list_sessions(
@@ -399,14 +399,7 @@ def _own_assignment(practitioner: User, assignment_id: uuid.UUID) -> tuple[Assig
     row = db.session.execute(
         select(Assignment, User)
         .join(User, User.id == Assignment.runner_id)
-        .join(
-            Consent,
-            and_(
-                Consent.runner_id == Assignment.runner_id,
-                Consent.practitioner_id == practitioner.id,
-                Consent.revoked_at.is_(None),
-            ),
-        )
+        .join(Consent, _author_still_trusted())
         .where(
             Assignment.id == assignment_id,
             Assignment.assigned_by == practitioner.id,

@@ -14,7 +14,7 @@ from backend.auth.models import User
 from backend.db import utcnow
 from backend.errors import NotFound
 from backend.extensions import db
-from backend.idempotency import earlier_copy, fingerprint, insert_once
+from backend.idempotency import create_once
 from backend.pagination import paginate
 from backend.runs.estimate import LoadModel, Range, estimate_load
 from backend.runs.models import Run
@@ -53,22 +53,21 @@ def _apply(run: Run, data: dict[str, Any], user: User) -> None:
 
 def create_run(user: User, data: dict[str, Any]) -> tuple[Run, bool]:
     """Store a run; (run, created). A retry with the same id and body returns the first."""
-    fp = fingerprint(data)
-    run_id = data.get("id") or uuid.uuid4()
-    existing = earlier_copy(Run, run_id, "user_id", user.id, fp, "run")
-    if existing is not None:
-        return existing, False
-    run = Run(
-        id=run_id,
-        user_id=user.id,
-        fingerprint=fp,
-        started_at=utcnow(),
-        stiffness_areas=[],
-        red_flags=[],
-        notes="",
-    )
-    _apply(run, data, user)
-    run, created = insert_once(run, "user_id", "run")
+
+    def build(ident: uuid.UUID, fp: str) -> Run:
+        run = Run(
+            id=ident,
+            user_id=user.id,
+            fingerprint=fp,
+            started_at=utcnow(),
+            stiffness_areas=[],
+            red_flags=[],
+            notes="",
+        )
+        _apply(run, data, user)
+        return run
+
+    run, created = create_once(Run, data, "user_id", user.id, "run", build)
     if created:
         run_saved.send(None, run=run, created=True)
     return run, created
