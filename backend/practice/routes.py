@@ -48,6 +48,10 @@ consent_blp = Blueprint(
 )
 
 
+# Every /clients/{id} route: unknown, or not sharing with you, looks the same.
+_NOT_A_CLIENT = {"description": "No such client, or they do not share their data with you"}
+
+
 def _invite_out(invite: Any) -> dict[str, Any]:
     return {
         "code": invite.code,
@@ -116,6 +120,7 @@ class Clients(MethodView):
 @clients_blp.route("/<uuid:client_id>")
 class Client(MethodView):
     @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
     @clients_blp.response(200, ClientOut)
     def get(self, client_id: uuid.UUID) -> dict[str, Any]:
         """One client's profile"""
@@ -134,6 +139,7 @@ class Client(MethodView):
 @clients_blp.route("/<uuid:client_id>/runs")
 class ClientRuns(MethodView):
     @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
     @clients_blp.arguments(RunQueryArgs, location="query")
     @clients_blp.response(200, RunPage)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
@@ -149,6 +155,7 @@ class ClientRuns(MethodView):
 @clients_blp.route("/<uuid:client_id>/sessions")
 class ClientSessions(MethodView):
     @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
     @clients_blp.arguments(RoutineSessionQueryArgs, location="query")
     @clients_blp.response(200, RoutineSessionPage)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
@@ -163,6 +170,7 @@ class ClientSessions(MethodView):
 @clients_blp.route("/<uuid:client_id>/progress")
 class ClientProgress(MethodView):
     @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
     @clients_blp.arguments(ProgressQueryArgs, location="query")
     @clients_blp.response(200, ProgressOut)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
@@ -176,6 +184,7 @@ class ClientProgress(MethodView):
 @clients_blp.route("/<uuid:client_id>/notes")
 class ClientNotes(MethodView):
     @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
     @clients_blp.arguments(PageArgs, location="query")
     @clients_blp.response(200, NotePage)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
@@ -184,6 +193,7 @@ class ClientNotes(MethodView):
         return {"items": items, "next_cursor": cursor}
 
     @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
     @clients_blp.arguments(NoteIn)
     @clients_blp.response(201, NoteOut)
     def post(self, data: dict[str, str], client_id: uuid.UUID) -> Any:
@@ -194,8 +204,15 @@ class ClientNotes(MethodView):
 @clients_blp.route("/<uuid:client_id>/export.csv")
 class ClientExport(MethodView):
     @access("practitioner")
-    @clients_blp.response(
-        200, content_type="text/csv", description="Runs and routine sessions, a row each"
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
+    @clients_blp.response(200, content_type="text/csv")
+    @clients_blp.doc(
+        responses={
+            "200": {
+                "description": "Runs and routine sessions, a row each",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
     )
     def get(self, client_id: uuid.UUID) -> Response:
         """One client's runs and routine sessions as CSV"""
@@ -231,6 +248,7 @@ class Alerts(MethodView):
 class AlertAck(MethodView):
     @access("practitioner")
     @alerts_blp.response(200, AlertOut)
+    @alerts_blp.alt_response(404, description="No such alert among yours")
     def post(self, alert_id: uuid.UUID) -> dict[str, Any]:
         """Mark an alert as seen; it leaves the open list"""
         return _alert_out(alerts.acknowledge(current_user.id, alert_id))
