@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.practice.models import AccessLog, Alert, ClientNote, Consent, PracticeInvite
+from backend.routines.models import Assignment
 from tests.practice.support import link
 from tests.support import Api, run_body
 
@@ -23,10 +24,26 @@ class World:
     runner_a: Any
     alert_id: str
     old_alert_id: str
+    routine_id: str
+    assignment_id: str
+
+    def fill(self, template: Any) -> Any:
+        values = {
+            "a": self.runner_a.id,
+            "alert": self.alert_id,
+            "old_alert": self.old_alert_id,
+            "routine": self.routine_id,
+            "assignment": self.assignment_id,
+        }
+        if isinstance(template, str):
+            return template.format(**values)
+        if isinstance(template, dict):
+            return {k: self.fill(v) for k, v in template.items()}
+        return template
 
 
 @pytest.fixture
-def world(app, make_user) -> World:
+def world(app, make_user, routine_id) -> World:
     users = {
         "runner_a": make_user(role="runner"),
         "runner_b": make_user(role="runner"),
@@ -45,8 +62,15 @@ def world(app, make_user) -> World:
     a.post("/api/v1/runs", run_body(red_flags=["sharp_pain"], stiffness=5))
     alert = apis["consenting"].get("/api/v1/alerts").get_json()["items"][0]["id"]
     apis["consenting"].post(f"/api/v1/clients/{users['runner_a'].id}/notes", {"body": "first"})
+    assignment = apis["consenting"].post(
+        f"/api/v1/clients/{users['runner_a'].id}/assignments",
+        {"routine_id": str(routine_id), "weekdays": [0, 3], "starts_on": "2026-11-02"},
+    )
+    assert assignment.status_code == 201, assignment.get_json()
     link(apis["runner_b"], apis["unlinked"])
-    return World(apis, users["runner_a"], alert, old_alert)
+    return World(
+        apis, users["runner_a"], alert, old_alert, str(routine_id), assignment.get_json()["id"]
+    )
 
 
 def snapshot(sql) -> dict[str, Any]:
@@ -62,6 +86,10 @@ def snapshot(sql) -> dict[str, Any]:
             ),
             "invites": sorted(s.scalars(select(PracticeInvite.code))),
             "reads": s.scalar(select(func.count()).select_from(AccessLog)),
+            "assignments": sorted(
+                (str(a.id), tuple(a.weekdays), a.deleted_at is None)
+                for a in s.scalars(select(Assignment))
+            ),
         }
 
     return sql(take)
@@ -77,6 +105,14 @@ CLIENT_ROUTES = [
     ("POST", "/api/v1/clients/{a}/notes", {"body": "a note"}),
     ("GET", "/api/v1/clients/{a}/export.csv", None),
     ("POST", "/api/v1/alerts/{alert}/ack", None),
+    ("GET", "/api/v1/clients/{a}/assignments", None),
+    (
+        "POST",
+        "/api/v1/clients/{a}/assignments",
+        {"routine_id": "{routine}", "weekdays": [1], "starts_on": "2026-12-01"},
+    ),
+    ("PATCH", "/api/v1/assignments/{assignment}", {"weekdays": [2]}),
+    ("DELETE", "/api/v1/assignments/{assignment}", None),
 ]
 CASES = [(m, p, b, {"consenting"}) for m, p, b in CLIENT_ROUTES] + [
     ("POST", "/api/v1/alerts/{old_alert}/ack", None, set()),
@@ -93,7 +129,7 @@ CASES = [(m, p, b, {"consenting"}) for m, p, b in CLIENT_ROUTES] + [
 def _send(api: Api, method: str, path: str, body: Any) -> Any:
     if method == "GET":
         return api.get(path)
-    send = {"POST": api.post, "DELETE": api.delete}[method]
+    send = {"POST": api.post, "PATCH": api.patch, "DELETE": api.delete}[method]
     return send(path) if body is None else send(path, body)
 
 
@@ -102,9 +138,9 @@ def _send(api: Api, method: str, path: str, body: Any) -> Any:
     ("method", "path", "body", "allowed"), CASES, ids=[f"{c[0]} {c[1]}" for c in CASES]
 )
 def test_access_matrix(world, sql, actor, method, path, body, allowed):
-    url = path.format(a=world.runner_a.id, alert=world.alert_id, old_alert=world.old_alert_id)
+    url = world.fill(path)
     before = snapshot(sql)
-    response = _send(world.apis[actor], method, url, body)
+    response = _send(world.apis[actor], method, url, world.fill(body))
     text = response.get_data(as_text=True)
     if actor in allowed:
         assert 200 <= response.status_code < 300, (response.status_code, text)
