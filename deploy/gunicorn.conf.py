@@ -84,7 +84,8 @@ keepalive = 5
 # Recycle workers now and then so that slow memory growth never builds up.
 max_requests = 1000
 max_requests_jitter = 100
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Heartbeat files in memory: a container's /tmp may sit on a slow overlay filesystem.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
