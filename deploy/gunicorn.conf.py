@@ -61,6 +61,7 @@ class JsonLogger(glogging.Logger):
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
             "user_agent": environ.get("HTTP_USER_AGENT"),
+            "pid": os.getpid(),  # which worker: ties a request to a worker timeout or crash
         }
         self.access_log.info(json.dumps(entry))
 

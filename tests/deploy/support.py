@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from http.client import HTTPConnection
+import contextlib
 import json
 import socket
 import threading
 from dataclasses import dataclass, field
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class TcpForwarder:
 
     def stop(self) -> None:
         if self._listener is not None:
-            self._listener.close()
+            _close(self._listener)  # shutdown() first: close() alone does not wake accept()
             self._listener = None
         with self._lock:
             for sock in self._open:
@@ -83,10 +84,8 @@ class TcpForwarder:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 
