@@ -22,6 +22,8 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     app.config.update(settings)
 
     register_extensions(app)
+    register_observability(app)
+    register_security(app)
     register_blueprints(app)
     register_signals()
     register_error_handlers(app)
@@ -51,6 +53,18 @@ def register_extensions(app: Flask) -> None:
     if app.config["PROXY_FIX_X_FOR"]:
         n = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+
+def register_observability(app: Flask) -> None:
+    from backend.observability import register_observability as register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from backend.security import register_security as register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:
