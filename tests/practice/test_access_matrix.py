@@ -154,5 +154,5 @@ def test_access_matrix(world, sql, actor, method, path, body, allowed):
     if path == "/api/v1/me/practitioner" and method == "POST" and actor.startswith("runner"):
         expected = 422  # a well-formed request with a code no practice uses
     assert response.status_code == expected, (response.status_code, text)
-    assert set(response.get_json()) <= {"code", "status", "message", "errors"}
+    assert set(response.get_json()) <= {"code", "status", "message", "errors", "request_id"}
     assert snapshot(sql) == before
