@@ -140,18 +140,20 @@ def _measure(app: Any, name: str, call: Callable[[], Any], repeat: int) -> Figur
     call()  # warm caches and connections
     timings = []
     event.listen(engine, "before_cursor_execute", hit)
-    tracemalloc.start()
-    peak = 0
     try:
         for _ in range(repeat):
-            tracemalloc.reset_peak()
             started = time.perf_counter()
             response = call()
             timings.append((time.perf_counter() - started) * 1000)
-            peak = max(peak, tracemalloc.get_traced_memory()[1])
+    finally:
+        event.remove(engine, "before_cursor_execute", hit)
+    # Memory is measured in a separate pass: tracing allocations slows everything down.
+    tracemalloc.start()
+    try:
+        call()
+        peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-        event.remove(engine, "before_cursor_execute", hit)
     timings.sort()
     return Figures(
         name=name,

@@ -135,10 +135,13 @@ def store_many(alerts: list[dict[str, Any]]) -> None:
     insert = (
         postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     )
+    # Parameters passed separately (executemany) keep the statement cacheable; a
+    # multi-row VALUES clause would be compiled afresh for every roster read.
     db.session.execute(
-        insert(Alert)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["practitioner_id", "runner_id", "key"])
+        insert(Alert).on_conflict_do_nothing(
+            index_elements=["practitioner_id", "runner_id", "key"]
+        ),
+        rows,
     )
     db.session.commit()
 

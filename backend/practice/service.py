@@ -123,14 +123,14 @@ def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what:
     """Log a practitioner's read of these runners' data, in one INSERT, and commit."""
     if runner_ids:
         now = utcnow()
+        # executemany keeps the statement cached, however many clients are listed
         db.session.execute(
-            insert(AccessLog).values(
-                [
-                    {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
-                    | {"what": what, "at": now}
-                    for rid in runner_ids
-                ]
-            )
+            insert(AccessLog),
+            [
+                {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
+                | {"what": what, "at": now}
+                for rid in runner_ids
+            ],
         )
     db.session.commit()
 
