@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "1c765db33876";
+const VERSION = "c7f0759202c0";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -33,11 +33,17 @@ const PRECACHE = [
   "/js/dom.js",
   "/js/format.js",
   "/js/outbox.js",
+  "/js/views/client.js",
+  "/js/views/clientdata.js",
   "/js/views/help.js",
+  "/js/views/invite.js",
+  "/js/views/library.js",
   "/js/views/logrun.js",
   "/js/views/parts.js",
   "/js/views/player.js",
   "/js/views/progress.js",
+  "/js/views/report.js",
+  "/js/views/roster.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/signup.js",

@@ -183,3 +183,55 @@ export function rangeQuery(days) {
   const iso = (d) => d.toISOString().slice(0, 10);
   return { from: iso(from), to: iso(to) };
 }
+
+/** Monday-based weekday, 0 = Monday … 6 = Sunday (the assignment convention). */
+export function weekdayOf(iso) {
+  return (new Date(`${iso}T12:00:00Z`).getUTCDay() + 6) % 7;
+}
+
+function plannedOn(iso, assignments) {
+  return assignments.some(
+    (a) => (a.weekdays || []).includes(weekdayOf(iso)) && (!a.starts_on || a.starts_on <= iso) && (!a.ends_on || a.ends_on >= iso),
+  );
+}
+
+/** Five weeks of days: done, planned but missed, or not planned. */
+export function adherenceCalendar(sessions, assignments, today, weeks = 5) {
+  const doneDays = new Set(sessions.map((s) => s.local_date || String(s.completed_at || "").slice(0, 10)));
+  const start = new Date(`${today}T12:00:00Z`);
+  start.setUTCDate(start.getUTCDate() - weekdayOf(today) - (weeks - 1) * 7);
+  const cells = ["M", "T", "W", "T", "F", "S", "S"].map((d, i) =>
+    h("li", { class: "dow", "aria-hidden": "true" }, d, h("span", { class: "visually-hidden" }, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][i])),
+  );
+  let done = 0;
+  let missed = 0;
+  for (let i = 0; i < weeks * 7; i += 1) {
+    const d = new Date(start);
+    d.setUTCDate(start.getUTCDate() + i);
+    const iso = d.toISOString().slice(0, 10);
+    const future = iso > today;
+    const isDone = doneDays.has(iso);
+    const planned = plannedOn(iso, assignments);
+    let cls = "day";
+    let status = "nothing planned";
+    if (isDone) {
+      cls += " day-done";
+      status = "routine done";
+      done += 1;
+    } else if (planned && !future) {
+      cls += " day-missed";
+      status = "planned, not done";
+      missed += 1;
+    } else if (planned) status = "planned";
+    if (future) cls += " day-future";
+    cells.push(h("li", { class: cls, "aria-label": `${formatDate(iso, { weekday: "long", day: "numeric", month: "long" })}: ${status}` }, String(d.getUTCDate())));
+  }
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "cal-title" },
+    h("h2", { class: "h3", id: "cal-title" }, "Routine adherence"),
+    h("p", { class: "muted" }, `Last ${weeks} weeks: ${plural(done, "day")} done, ${plural(missed, "planned day")} missed.`),
+    h("ul", { class: "calendar" }, cells),
+    h("p", { class: "cal-key" }, h("span", {}, "Filled: done"), h("span", {}, "Dashed: planned, not done"), h("span", {}, "Grey: nothing planned")),
+  );
+}
