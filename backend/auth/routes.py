@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+
+from backend.access import access
+from backend.auth import service
+from backend.auth.models import User
+from backend.auth.schemas import (
+    CsrfOut,
+    LoginIn,
+    PasswordChangeIn,
+    ProfilePatch,
+    RegisterIn,
+    SessionList,
+    UserOut,
+)
+from backend.errors import NotFound, envelope
+from backend.extensions import limiter
+from backend.practice.service import practitioner_for
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")
+me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")
+
+
+def user_view(user: User) -> dict[str, Any]:
+    practitioner = practitioner_for(user.id) if user.role == "runner" else None
+    return {
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role,
+        "units": user.units,
+        "body_weight_kg": float(user.body_weight_kg) if user.body_weight_kg is not None else None,
+        "timezone": user.timezone,
+        "created_at": user.created_at,
+        "practitioner": (
+            {"id": practitioner.id, "display_name": practitioner.display_name}
+            if practitioner
+            else None
+        ),
+    }
+
+
+def _login_limit() -> str:
+    return str(current_app.config["RATELIMIT_LOGIN"])
+
+
+def _register_limit() -> str:
+    return str(current_app.config["RATELIMIT_REGISTER"])
+
+
+@blp.route("/csrf")
+class Csrf(MethodView):
+    @access("public")
+    @blp.response(200, CsrfOut)
+    def get(self) -> dict[str, str]:
+        """Get a CSRF token to send as X-CSRFToken on unsafe requests"""
+        return {"csrf_token": generate_csrf()}
+
+
+@blp.route("/register")
+class Register(MethodView):
+    decorators = [limiter.limit(_register_limit, methods=["POST"])]
+
+    @access("public")
+    @blp.arguments(RegisterIn)
+    @blp.response(201, UserOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Create an account and sign in"""
+        user = service.register(data)
+        service.start_session(user, remember=True)
+        return user_view(user)
+
+
+@blp.route("/login")
+class Login(MethodView):
+    decorators = [limiter.limit(_login_limit, methods=["POST"])]
+
+    @access("public")
+    @blp.arguments(LoginIn)
+    @blp.response(200, UserOut)
+    @blp.alt_response(401, description="Wrong email or password")
+    def post(self, data: dict[str, Any]) -> Any:
+        """Sign in"""
+        user = service.authenticate(data["email"], data["password"])
+        if user is None:
+            return envelope(401, "Wrong email or password.")
+        service.start_session(user, remember=data["remember"])
+        return user_view(user)
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @access("user")
+    @blp.response(204)
+    def post(self) -> None:
+        """Sign out and end this session on the server"""
+        service.end_session()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @access("user")
+    @blp.response(200, UserOut)
+    def get(self) -> dict[str, Any]:
+        """The signed-in user"""
+        return user_view(current_user)
+
+
+@blp.route("/sessions")
+class Sessions(MethodView):
+    @access("user")
+    @blp.response(200, SessionList)
+    def get(self) -> dict[str, Any]:
+        """Signed-in devices"""
+        current = service.current_session_id()
+        return {
+            "items": [
+                {
+                    "id": s.id,
+                    "device": s.device,
+                    "created_at": s.created_at,
+                    "last_seen_at": s.last_seen_at,
+                    "current": s.id == current,
+                }
+                for s in service.list_sessions(current_user)
+            ]
+        }
+
+
+@blp.route("/sessions/<uuid:session_id>")
+class SessionItem(MethodView):
+    @access("user")
+    @blp.response(204)
+    def delete(self, session_id: uuid.UUID) -> None:
+        """Sign one device out"""
+        if not service.revoke_session(current_user, session_id):
+            raise NotFound("No such session.")
+
+
+@blp.route("/password")
+class Password(MethodView):
+    @access("user")
+    @blp.arguments(PasswordChangeIn)
+    @blp.response(204)
+    def post(self, data: dict[str, str]) -> None:
+        """Change password; every other device is signed out"""
+        service.change_password(current_user, data["current_password"], data["new_password"])
+
+
+@me_blp.route("")
+class Profile(MethodView):
+    @access("user")
+    @me_blp.arguments(ProfilePatch)
+    @me_blp.response(200, UserOut)
+    def patch(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Update display name, units, body weight or time zone"""
+        return user_view(service.update_profile(current_user, changes))

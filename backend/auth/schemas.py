@@ -1,0 +1,96 @@
+from marshmallow import fields, validate, validates
+
+from backend.auth.models import ROLES, UNITS
+from backend.auth.passwords import MAX_LENGTH
+from backend.schemas import BaseSchema
+
+_email = validate.And(validate.Email(), validate.Length(max=254))
+_name = validate.Length(min=1, max=80)
+
+
+def _check_timezone(value: str) -> None:
+    from marshmallow import ValidationError
+
+    from backend.auth.service import valid_timezone
+
+    if not valid_timezone(value):
+        raise ValidationError("Use an IANA time zone name such as Europe/London.")
+
+
+class CsrfOut(BaseSchema):
+    csrf_token = fields.String(required=True)
+
+
+class RegisterIn(BaseSchema):
+    email = fields.String(required=True, validate=_email)
+    password = fields.String(
+        required=True, validate=validate.Length(max=MAX_LENGTH), load_only=True
+    )
+    display_name = fields.String(required=True, validate=_name)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    invite_code = fields.String(validate=validate.Length(max=32), allow_none=True)
+    units = fields.String(validate=validate.OneOf(UNITS))
+    timezone = fields.String(validate=validate.Length(max=64))
+
+    @validates("timezone")
+    def _tz(self, value: str, **_: object) -> None:
+        _check_timezone(value)
+
+
+class LoginIn(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(
+        required=True, validate=validate.Length(max=MAX_LENGTH), load_only=True
+    )
+    remember = fields.Boolean(load_default=False)
+
+
+class PractitionerRef(BaseSchema):
+    id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+
+
+class UserOut(BaseSchema):
+    id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    display_name = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    units = fields.String(required=True, validate=validate.OneOf(UNITS))
+    body_weight_kg = fields.Float(allow_none=True, required=True)
+    timezone = fields.String(required=True)
+    created_at = fields.AwareDateTime(format="iso", required=True)
+    practitioner = fields.Nested(PractitionerRef, allow_none=True, required=True)
+
+
+class ProfilePatch(BaseSchema):
+    display_name = fields.String(validate=_name)
+    units = fields.String(validate=validate.OneOf(UNITS))
+    body_weight_kg = fields.Decimal(
+        places=1, allow_none=True, validate=validate.Range(min=20, max=350), as_string=False
+    )
+    timezone = fields.String(validate=validate.Length(max=64))
+
+    @validates("timezone")
+    def _tz(self, value: str, **_: object) -> None:
+        _check_timezone(value)
+
+
+class SessionOut(BaseSchema):
+    id = fields.UUID(required=True)
+    device = fields.String(required=True)
+    created_at = fields.AwareDateTime(format="iso", required=True)
+    last_seen_at = fields.AwareDateTime(format="iso", required=True)
+    current = fields.Boolean(required=True)
+
+
+class SessionList(BaseSchema):
+    items = fields.List(fields.Nested(SessionOut), required=True)
+
+
+class PasswordChangeIn(BaseSchema):
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
+    )
+    new_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
+    )

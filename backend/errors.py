@@ -1,0 +1,115 @@
+"""Domain errors and the one JSON error envelope: {code, status, message?, errors?}."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+log = logging.getLogger(__name__)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class DomainError(Exception):
+    """Raised by services; mapped to an HTTP status in one place."""
+
+    status = 400
+
+    def __init__(self, message: str | None = None, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+class BadRequest(DomainError):
+    status = 400
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Unprocessable(DomainError):
+    status = 422
+
+
+class Unavailable(DomainError):
+    status = 503
+
+
+def envelope(
+    status: int,
+    message: str | None = None,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"code": status, "status": HTTPStatus(status).phrase}
+    if message:
+        body["message"] = message
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _handle_domain_error(exc: DomainError) -> Response:
+    return envelope(exc.status, exc.message, exc.errors)
+
+
+def _handle_csrf_error(exc: CSRFError) -> Response:
+    return envelope(400, f"CSRF check failed: {exc.description}")
+
+
+def _handle_unexpected(exc: Exception) -> Response:
+    from backend.extensions import db
+
+    if isinstance(exc, HTTPException):  # routed here only when no other handler matched
+        return envelope(exc.code or 500, exc.description)
+    db.session.rollback()
+    if _is_database_unavailable(exc):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return envelope(
+            503, "The service is briefly unavailable; try again.", None, {"Retry-After": "2"}
+        )
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return envelope(500, "Something went wrong on our side.")
+
+
+def _is_database_unavailable(exc: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _require_json_body() -> None:
+    """Unsafe requests that carry a body must send it as JSON."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
+    if has_body and not request.is_json:
+        raise UnsupportedMediaType("Send the request body as application/json.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(Exception, _handle_unexpected)
+    app.before_request(_require_json_body)

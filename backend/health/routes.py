@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+from sqlalchemy import text
+
+from backend.access import access
+from backend.errors import envelope
+from backend.extensions import db
+from backend.schemas import BaseSchema
+
+blp = Blueprint("health", __name__, url_prefix="/", description="Liveness and readiness")
+
+
+class HealthOut(BaseSchema):
+    status = fields.String(required=True)
+
+
+@blp.route("healthz")
+class Health(MethodView):
+    @access("public")
+    @blp.response(200, HealthOut)
+    def get(self) -> dict[str, str]:
+        """The process is up"""
+        return {"status": "ok"}
+
+
+@blp.route("readyz")
+class Ready(MethodView):
+    @access("public")
+    @blp.response(200, HealthOut)
+    @blp.alt_response(503, description="The database cannot be reached")
+    def get(self) -> Any:
+        """The database answers"""
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:
+            db.session.rollback()
+            return envelope(503, "The database cannot be reached.", None, {"Retry-After": "5"})
+        return {"status": "ok"}

@@ -1,0 +1,73 @@
+"""Keyset pagination shared by every list endpoint."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from marshmallow import fields, validate
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from backend.errors import BadRequest
+from backend.schemas import BaseSchema
+
+MAX_LIMIT = 100
+
+
+class PageArgs(BaseSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+def page_schema(item_schema: type[BaseSchema], name: str) -> type[BaseSchema]:
+    """A `{items, next_cursor}` envelope schema around `item_schema`."""
+    return type(
+        name,
+        (BaseSchema,),
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "next_cursor": fields.String(allow_none=True, required=True),
+        },
+    )
+
+
+def encode_cursor(when: datetime, ident: Any) -> str:
+    raw = json.dumps([when.isoformat(), str(ident)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        when, ident = json.loads(raw)
+        return datetime.fromisoformat(when), uuid.UUID(ident)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise BadRequest("The cursor is not one this API gave out.") from exc
+
+
+def paginate(
+    stmt: Select[Any],
+    time_col: InstrumentedAttribute[Any],
+    id_col: InstrumentedAttribute[Any],
+    limit: int,
+    cursor: str | None,
+    session: Any,
+) -> tuple[list[Any], str | None]:
+    """Newest first by (time, id); one query, one extra row to know if more exist."""
+    if cursor:
+        when, ident = decode_cursor(cursor)
+        stmt = stmt.where(or_(time_col < when, and_(time_col == when, id_col < ident)))
+    stmt = stmt.order_by(time_col.desc(), id_col.desc()).limit(limit + 1)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more:
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, time_col.key), getattr(last, id_col.key))
+    return rows, next_cursor

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db import Base, UTCDateTime, utcnow
+
+SURFACES = ("track", "road", "treadmill", "trail", "grass", "woodchip", "sand", "other")
+WORKOUT_TYPES = ("easy", "long", "tempo", "intervals", "hills", "race", "walk", "other")
+STIFFNESS_AREAS = (
+    "low_back",
+    "mid_back",
+    "upper_back",
+    "neck",
+    "hips",
+    "glutes",
+    "hamstrings",
+    "quads",
+    "calves",
+    "other",
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    __table_args__ = (
+        Index("ix_runs_user_id_started_at", "user_id", "started_at"),
+        Index("ix_runs_user_id_local_date", "user_id", "local_date"),
+        CheckConstraint("stiffness BETWEEN 0 AND 10", name="stiffness"),
+        CheckConstraint("distance_km > 0 AND distance_km <= 300", name="distance"),
+        CheckConstraint("duration_s > 0", name="duration"),
+        CheckConstraint(_in("surface", SURFACES), name="surface"),
+        CheckConstraint(_in("workout_type", WORKOUT_TYPES), name="workout_type"),
+    )
+
+    # The client may choose the id (a UUID made offline) so retries are idempotent.
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The runner's calendar day of the run, in their time zone at the time.
+    local_date: Mapped[date] = mapped_column(Date)
+    distance_km: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[int] = mapped_column(Integer)
+    surface: Mapped[str] = mapped_column(String(16))
+    workout_type: Mapped[str] = mapped_column(String(16))
+    stiffness: Mapped[int] = mapped_column(Integer)
+    stiffness_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    advice_level: Mapped[str] = mapped_column(String(20), default="none")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Hash of the create request, to tell a retry from a different run with the same id.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from backend.access import access
+from backend.runs import service
+from backend.runs.schemas import RunIn, RunOut, RunPage, RunPatch, RunQueryArgs
+
+blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs and stiffness")
+
+
+def _out(run: Any) -> dict[str, Any]:
+    return service.present(run, service.body_weight(current_user))
+
+
+@blp.route("")
+class Runs(MethodView):
+    @access("runner")
+    @blp.arguments(RunQueryArgs, location="query")
+    @blp.response(200, RunPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List my runs, newest first"""
+        runs, cursor = service.list_runs(
+            current_user.id, args["from_"], args["to"], args["limit"], args["cursor"]
+        )
+        model = service.load_model()
+        weight = service.body_weight(current_user)
+        return {"items": [service.present(r, weight, model) for r in runs], "next_cursor": cursor}
+
+    @access("runner")
+    @blp.arguments(RunIn)
+    @blp.response(201, RunOut)
+    @blp.alt_response(200, schema=RunOut, description="The same run was already saved")
+    @blp.alt_response(409, description="Another run already has this id")
+    def post(self, data: dict[str, Any]) -> Any:
+        """Log a run (idempotent when you send your own id)"""
+        run, created = service.create_run(current_user, data)
+        return _out(run), 201 if created else 200
+
+
+@blp.route("/<uuid:run_id>")
+class RunItem(MethodView):
+    @access("runner")
+    @blp.response(200, RunOut)
+    def get(self, run_id: uuid.UUID) -> dict[str, Any]:
+        """One of my runs"""
+        return _out(service.get_run(current_user, run_id))
+
+    @access("runner")
+    @blp.arguments(RunPatch)
+    @blp.response(200, RunOut)
+    def patch(self, changes: dict[str, Any], run_id: uuid.UUID) -> dict[str, Any]:
+        """Change one of my runs"""
+        return _out(service.update_run(current_user, run_id, changes))
+
+    @access("runner")
+    @blp.response(204)
+    def delete(self, run_id: uuid.UUID) -> None:
+        """Delete one of my runs"""
+        service.delete_run(current_user, run_id)

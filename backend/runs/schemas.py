@@ -1,0 +1,90 @@
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from backend.pagination import PageArgs, page_schema
+from backend.runs.models import STIFFNESS_AREAS, SURFACES, WORKOUT_TYPES
+from backend.runs.triage import LEVELS, RED_FLAGS
+from backend.schemas import AwareDateTime, BaseSchema
+
+
+def _subset(choices: tuple[str, ...]) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.OneOf(choices)),
+        validate=validate.Length(max=len(choices)),
+    )
+
+
+class _RunFields(BaseSchema):
+    started_at = AwareDateTime()
+    distance_km = fields.Float(
+        validate=validate.Range(min=0, max=300, min_inclusive=False), allow_nan=False
+    )
+    duration_s = fields.Integer(validate=validate.Range(min=1, max=7 * 24 * 3600))
+    surface = fields.String(validate=validate.OneOf(SURFACES))
+    workout_type = fields.String(validate=validate.OneOf(WORKOUT_TYPES))
+    stiffness = fields.Integer(validate=validate.Range(min=0, max=10), strict=True)
+    stiffness_areas = _subset(STIFFNESS_AREAS)
+    red_flags = _subset(RED_FLAGS)
+    notes = fields.String(validate=validate.Length(max=2000))
+
+
+class RunIn(_RunFields):
+    id = fields.UUID()
+    distance_km = fields.Float(
+        required=True,
+        validate=validate.Range(min=0, max=300, min_inclusive=False),
+        allow_nan=False,
+    )
+    duration_s = fields.Integer(required=True, validate=validate.Range(min=1, max=7 * 24 * 3600))
+    surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
+    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
+    stiffness = fields.Integer(required=True, validate=validate.Range(min=0, max=10), strict=True)
+
+
+class RunPatch(_RunFields):
+    @validates_schema
+    def _not_empty(self, data: dict[str, object], **_: object) -> None:
+        if not data:
+            raise ValidationError("Send at least one field to change.")
+
+
+class RunQueryArgs(PageArgs):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+
+class LowHigh(BaseSchema):
+    low = fields.Float(required=True)
+    high = fields.Float(required=True)
+
+
+class EstimateOut(BaseSchema):
+    steps = fields.Nested(LowHigh, required=True)
+    force_per_step_bw = fields.Nested(LowHigh, required=True)
+    force_per_step_kg = fields.Nested(LowHigh)
+    total_load_kg = fields.Nested(LowHigh)
+
+
+class AdviceOut(BaseSchema):
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    message = fields.String(required=True)
+
+
+class RunOut(BaseSchema):
+    id = fields.UUID(required=True)
+    started_at = fields.AwareDateTime(format="iso", required=True)
+    local_date = fields.Date(required=True)
+    distance_km = fields.Float(required=True)
+    duration_s = fields.Integer(required=True)
+    surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
+    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
+    stiffness = fields.Integer(required=True)
+    stiffness_areas = fields.List(fields.String(), required=True)
+    red_flags = fields.List(fields.String(), required=True)
+    notes = fields.String(required=True)
+    estimate = fields.Nested(EstimateOut, required=True)
+    advice = fields.Nested(AdviceOut, required=True)
+    created_at = fields.AwareDateTime(format="iso", required=True)
+    updated_at = fields.AwareDateTime(format="iso", required=True)
+
+
+RunPage = page_schema(RunOut, "RunPage")

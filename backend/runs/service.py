@@ -1,0 +1,167 @@
+"""Creating, changing and reading runs; estimates and advice are added on the way out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from backend.auth.models import User
+from backend.db import utcnow
+from backend.errors import Conflict, NotFound
+from backend.extensions import db
+from backend.pagination import paginate
+from backend.runs.estimate import LoadModel, Range, estimate_load
+from backend.runs.models import Run
+from backend.runs.signals import run_saved
+from backend.runs.triage import advice, triage_level
+
+
+def load_model() -> LoadModel:
+    cfg = current_app.config
+    return LoadModel(
+        steps_per_mile=Range(*cfg["LOAD_STEPS_PER_MILE"]),
+        run_bw=Range(*cfg["LOAD_RUN_BW"]),
+        walk_bw=Range(*cfg["LOAD_WALK_BW"]),
+    )
+
+
+def fingerprint(data: dict[str, Any]) -> str:
+    """A stable hash of a write request's content (everything but the id)."""
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat()
+        if isinstance(value, date | uuid.UUID):
+            return str(value)
+        if isinstance(value, list):
+            return sorted(norm(v) for v in value)
+        return value
+
+    content = {k: norm(v) for k, v in sorted(data.items()) if k != "id"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def local_date_of(instant: datetime, timezone: str) -> date:
+    return instant.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local calendar day starts and ends."""
+    tz = ZoneInfo(timezone)
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day, time.max, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _apply(run: Run, data: dict[str, Any], user: User) -> None:
+    for key, value in data.items():
+        if key != "id":
+            setattr(run, key, sorted(set(value)) if isinstance(value, list) else value)
+    run.local_date = local_date_of(run.started_at, user.timezone)
+    run.advice_level = triage_level(run.red_flags or [])
+
+
+def create_run(user: User, data: dict[str, Any]) -> tuple[Run, bool]:
+    """Store a run; (run, created). A retry with the same id and body returns the first."""
+    fp = fingerprint(data)
+    run_id = data.get("id") or uuid.uuid4()
+    existing = db.session.get(Run, run_id)
+    if existing is not None:
+        return _same_or_conflict(existing, user, fp), False
+    run = Run(
+        id=run_id,
+        user_id=user.id,
+        fingerprint=fp,
+        started_at=utcnow(),
+        stiffness_areas=[],
+        red_flags=[],
+        notes="",
+    )
+    _apply(run, data, user)
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request with the same id won the race.
+        db.session.rollback()
+        existing = db.session.get(Run, run_id)
+        if existing is None:
+            raise
+        return _same_or_conflict(existing, user, fp), False
+    run_saved.send(None, run=run, created=True)
+    return run, True
+
+
+def _same_or_conflict(existing: Run, user: User, fp: str) -> Run:
+    if existing.user_id != user.id or existing.fingerprint != fp:
+        raise Conflict("A different run was already saved with this id.")
+    return existing
+
+
+def get_run(user: User, run_id: uuid.UUID) -> Run:
+    run = db.session.scalar(select(Run).where(Run.id == run_id, Run.user_id == user.id))
+    if run is None:
+        raise NotFound("No such run.")
+    return run
+
+
+def update_run(user: User, run_id: uuid.UUID, changes: dict[str, Any]) -> Run:
+    run = get_run(user, run_id)
+    _apply(run, changes, user)
+    db.session.commit()
+    run_saved.send(None, run=run, created=False)
+    return run
+
+
+def delete_run(user: User, run_id: uuid.UUID) -> None:
+    run = get_run(user, run_id)
+    db.session.delete(run)
+    db.session.commit()
+
+
+def list_runs(
+    user_id: uuid.UUID, start: date | None, end: date | None, limit: int, cursor: str | None
+) -> tuple[list[Run], str | None]:
+    stmt = select(Run).where(Run.user_id == user_id)
+    if start is not None:
+        stmt = stmt.where(Run.local_date >= start)
+    if end is not None:
+        stmt = stmt.where(Run.local_date <= end)
+    return paginate(stmt, Run.started_at, Run.id, limit, cursor, db.session)
+
+
+def present(
+    run: Run, body_weight_kg: float | None, model: LoadModel | None = None
+) -> dict[str, Any]:
+    """The run as the API shows it, with its load estimate and advice."""
+    return {
+        "id": run.id,
+        "started_at": run.started_at,
+        "local_date": run.local_date,
+        "distance_km": run.distance_km,
+        "duration_s": run.duration_s,
+        "surface": run.surface,
+        "workout_type": run.workout_type,
+        "stiffness": run.stiffness,
+        "stiffness_areas": run.stiffness_areas or [],
+        "red_flags": run.red_flags or [],
+        "notes": run.notes or "",
+        "estimate": estimate_load(
+            run.distance_km, run.workout_type, body_weight_kg, model or load_model()
+        ),
+        "advice": advice(run.red_flags or []),
+        "created_at": run.created_at,
+        "updated_at": run.updated_at,
+    }
+
+
+def body_weight(user: User) -> float | None:
+    return float(user.body_weight_kg) if user.body_weight_kg is not None else None

@@ -1,0 +1,60 @@
+"""Serves the PWA from frontend/: files by path, index.html for app routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request, send_from_directory
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from backend.access import access
+
+blp = Blueprint("web", __name__)
+
+# Files a browser must re-check on every load so that updates reach users.
+_ALWAYS_REVALIDATE = {"index.html", "sw.js", "manifest.webmanifest"}
+
+
+def _send(path: str) -> Response:
+    response = send_from_directory(current_app.config["FRONTEND_DIR"], path)
+    if path in _ALWAYS_REVALIDATE:
+        response.headers["Cache-Control"] = "no-cache"
+    if path == "sw.js":
+        response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@blp.route("/api/<path:rest>", methods=_METHODS)
+@access("public")
+def unknown_api_path(rest: str) -> Response:
+    """JSON 404 for unknown API paths; 405 when the path exists for other methods."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in _METHODS:
+        try:
+            endpoint, _ = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint != request.endpoint:
+            allowed.append(method)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed)
+    raise NotFound("No such API path.")
+
+
+@blp.route("/", defaults={"path": "index.html"})
+@blp.route("/<path:path>")
+@access("public")
+def frontend(path: str) -> Response:
+    if path == "api":
+        raise NotFound("No such API path.")
+    root = Path(current_app.config["FRONTEND_DIR"]).resolve()
+    candidate = (root / path).resolve()
+    if candidate.is_relative_to(root) and candidate.is_file():
+        return _send(path)
+    if "." in path.rsplit("/", 1)[-1]:
+        raise NotFound("No such file.")
+    return _send("index.html")
