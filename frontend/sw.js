@@ -9,11 +9,25 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "c7f0759202c0";
+const VERSION = "e109e250876f";
 const PRECACHE = [
   "/",
   "/css/app.css",
+  "/img/exercises/ball-glute-release.svg",
+  "/img/exercises/ball-low-back-release.svg",
+  "/img/exercises/bird-dog.svg",
+  "/img/exercises/coregous-prone-breathing.svg",
+  "/img/exercises/coregous-supine-breathing.svg",
+  "/img/exercises/dead-bug.svg",
   "/img/exercises/generic.svg",
+  "/img/exercises/glute-bridge.svg",
+  "/img/exercises/hill-lean-drill.svg",
+  "/img/exercises/knee-rocks.svg",
+  "/img/exercises/quadruped-hip-circles.svg",
+  "/img/exercises/side-plank-knees.svg",
+  "/img/exercises/single-leg-balance.svg",
+  "/img/exercises/standing-hip-circles.svg",
+  "/img/exercises/uphill-short-strides.svg",
   "/img/icons/icon-192.png",
   "/img/icons/icon-512.png",
   "/img/icons/icon.svg",

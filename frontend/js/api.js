@@ -48,6 +48,11 @@ export function forgetCsrf() {
   csrfToken = null;
 }
 
+/** Fetches a token ahead of time; failures are fine, the next write asks again. */
+export function prefetchCsrf() {
+  return getCsrf().catch(() => null);
+}
+
 async function getCsrf(force = false) {
   if (csrfToken && !force) return csrfToken;
   if (!csrfPromise) {

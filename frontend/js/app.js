@@ -2,7 +2,7 @@
 // (navigation, offline and outbox status, update banner).
 
 import { get as idbGet, set as idbSet, del as idbDel } from "../vendor/idb-keyval.js";
-import { api, events as apiEvents, forgetCsrf } from "./api.js";
+import { api, events as apiEvents, forgetCsrf, prefetchCsrf } from "./api.js";
 import { clear, h } from "./dom.js";
 import * as outbox from "./outbox.js";
 import { plural } from "./format.js";
@@ -155,6 +155,7 @@ async function render() {
     query: new URLSearchParams(location.search),
     navigate,
     setUser,
+    afterSignIn,
     signOut,
     clearApiCache,
     refreshStatus,
@@ -333,12 +334,38 @@ async function registerServiceWorker() {
   }
 }
 
+/**
+ * Once the service worker controls the page, read what a runner needs offline
+ * (every routine with its steps) so the worker keeps a copy, and hold a CSRF
+ * token so a write made later without signal can be sent as soon as it returns.
+ */
+async function warmUp() {
+  if (!state.user || !navigator.onLine) return;
+  prefetchCsrf();
+  if (state.user.role !== "runner" || !("serviceWorker" in navigator)) return;
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+  }
+  try {
+    const routines = await api.all("/routines");
+    await Promise.all(routines.map((r) => api.get(`/routines/${r.id}`).catch(() => null)));
+  } catch {
+    // Best effort: the next start tries again.
+  }
+}
+
+export function afterSignIn() {
+  warmUp();
+  outbox.flush();
+}
+
 async function start() {
   await loadUser();
   render();
   refreshStatus();
   registerServiceWorker();
-  if (state.user) outbox.flush();
+  if (state.user) afterSignIn();
 }
 
 start();

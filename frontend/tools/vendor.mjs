@@ -19,3 +19,10 @@ for (const [from, to] of files) {
   copyFileSync(join(root, "node_modules", from), join(out, to));
   console.log(`vendored ${from} -> frontend/vendor/${to}`);
 }
+
+// axe-core is only for the browser tests, which inject it into each page.
+const testVendor = join(root, "tests", "browser", "vendor");
+mkdirSync(testVendor, { recursive: true });
+copyFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), join(testVendor, "axe.min.js"));
+copyFileSync(join(root, "node_modules", "axe-core", "LICENSE"), join(testVendor, "axe-core.LICENSE.txt"));
+console.log("vendored axe-core -> tests/browser/vendor/axe.min.js");

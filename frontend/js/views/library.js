@@ -49,7 +49,7 @@ function stepRow(exercises, step, index) {
   for (const x of exercises) ex.input.appendChild(h("option", { value: x.id, selected: x.id === exId }, x.name));
   const num = (label, key) => field(label, { name: key, inputmode: "numeric", value: s[key] ?? "" });
   const side = field("Side", { tag: "select", name: "side" });
-  for (const [v, l] of [["none", "Not one-sided"], ["left", "Left"], ["right", "Right"], ["each", "Each side"]]) side.input.appendChild(h("option", { value: v, selected: (s.side || "none") === v }, l));
+  for (const [v, l] of [["both", "Both sides together"], ["each", "Each side in turn"], ["left", "Left only"], ["right", "Right only"]]) side.input.appendChild(h("option", { value: v, selected: (s.side || "both") === v }, l));
   const row = h(
     "fieldset",
     { class: "step-row" },

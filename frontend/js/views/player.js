@@ -13,7 +13,8 @@ function doseText(step) {
   if (step.reps) parts.push(plural(step.reps, "rep"));
   if (step.seconds) parts.push(step.seconds >= 60 && step.seconds % 60 === 0 ? `${step.seconds / 60} min` : `${step.seconds} s`);
   if (step.breaths) parts.push(plural(step.breaths, "breath"));
-  if (step.side && step.side !== "none") parts.push(step.side === "each" || step.side === "both" ? "each side" : `${step.side} side`);
+  if (step.side === "each") parts.push("each side");
+  else if (step.side === "left" || step.side === "right") parts.push(`${step.side} side`);
   if (step.rest_s) parts.push(`rest ${step.rest_s} s`);
   return parts.join(" · ");
 }

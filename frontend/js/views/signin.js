@@ -36,6 +36,7 @@ export async function render(root, ctx) {
       forgetCsrf();
       await ctx.clearApiCache();
       await ctx.setUser(user);
+      ctx.afterSignIn();
       const after = sessionStorage.getItem("limber-after-signin");
       sessionStorage.removeItem("limber-after-signin");
       ctx.navigate(after && after !== "/signin" ? after : user.role === "practitioner" ? "/clients" : "/", { replace: true });

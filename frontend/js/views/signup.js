@@ -50,6 +50,7 @@ export async function render(root, ctx) {
       }
       await ctx.clearApiCache();
       await ctx.setUser(user);
+      ctx.afterSignIn();
       ctx.navigate(user.role === "practitioner" ? "/clients" : "/", { replace: true });
     } catch (err) {
       button.disabled = false;
