@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "e109e250876f";
+const VERSION = "937924d9c4c0";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -40,7 +40,6 @@ const PRECACHE = [
   "/img/ui/progress.svg",
   "/img/ui/settings.svg",
   "/img/ui/today.svg",
-  "/index.html",
   "/js/api.js",
   "/js/app.js",
   "/js/chart.js",
@@ -144,10 +143,11 @@ async function networkFirst(req) {
   }
 }
 
+// Every app route gets the same shell; the router inside picks the view.
 async function shellFor(req) {
   const cache = await caches.open(SHELL_CACHE);
-  const hit = await cache.match("/index.html");
-  if (hit) return hit;
+  const hit = await cache.match("/");
+  if (hit) return hit.redirected ? new Response(hit.body, { headers: hit.headers }) : hit;
   return fetch(req);
 }
 

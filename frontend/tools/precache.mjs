@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const front = join(dirname(fileURLToPath(import.meta.url)), "..");
 const skipDirs = new Set(["tools"]);
-const skipFiles = [/^sw\.js$/, /\.LICENSE\.txt$/, /^\.gitignore$/, /\.md$/, /^img\/icons\/source\//, /^vendor\/uplot/];
+// index.html is cached as "/" (the server redirects /index.html there).
+const skipFiles = [/^index\.html$/, /^sw\.js$/, /\.LICENSE\.txt$/, /^\.gitignore$/, /\.md$/, /^img\/icons\/source\//, /^vendor\/uplot/];
 
 function walk(dir) {
   const out = [];

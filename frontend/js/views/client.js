@@ -23,7 +23,7 @@ async function alertsSection(clientId) {
   const box = h("section", { class: "card", "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title" }, "Open alerts"));
   let items = [];
   try {
-    const data = await api.get("/alerts", { client_id: clientId, limit: 100 });
+    const data = await api.get("/alerts", { limit: 100 });
     items = (data.items || []).filter((a) => {
       const cid = (a.client && a.client.id) || a.client_id || a.runner_id || a.user_id;
       return !cid || cid === clientId;

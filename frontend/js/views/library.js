@@ -47,7 +47,7 @@ function stepRow(exercises, step, index) {
   const exId = (s.exercise && s.exercise.id) || s.exercise_id || "";
   const ex = field("Exercise", { tag: "select", name: "exercise_id" });
   for (const x of exercises) ex.input.appendChild(h("option", { value: x.id, selected: x.id === exId }, x.name));
-  const num = (label, key) => field(label, { name: key, inputmode: "numeric", value: s[key] ?? "" });
+  const num = (label, key, hint) => field(label, { name: key, inputmode: "numeric", value: s[key] ?? "" }, hint ? { hint } : {});
   const side = field("Side", { tag: "select", name: "side" });
   for (const [v, l] of [["both", "Both sides together"], ["each", "Each side in turn"], ["left", "Left only"], ["right", "Right only"]]) side.input.appendChild(h("option", { value: v, selected: (s.side || "both") === v }, l));
   const row = h(
@@ -56,6 +56,7 @@ function stepRow(exercises, step, index) {
     h("legend", {}, `Step ${index + 1}`),
     ex.wrap,
     h("div", { class: "grid-dose" }, num("Sets", "sets").wrap, num("Reps", "reps").wrap, num("Seconds", "seconds").wrap, num("Breaths", "breaths").wrap, num("Rest (s)", "rest_s").wrap),
+    h("p", { class: "hint" }, "Give one of reps, seconds or breaths."),
     side.wrap,
     h("button", { type: "button", class: "btn btn-danger btn-small", dataset: { remove: "1" } }, `Remove step ${index + 1}`),
   );
@@ -78,9 +79,9 @@ function routineForm(routine, exercises, onDone) {
     steps.forEach((s, i) => stepsBox.appendChild(stepRow(exercises, s, i)));
   };
   const collect = () =>
-    [...stepsBox.querySelectorAll(".step-row")].map((row, i) => {
+    [...stepsBox.querySelectorAll(".step-row")].map((row) => {
       const val = (n) => row.querySelector(`[name="${n}"]`).value;
-      const step = { position: i + 1, exercise_id: val("exercise_id"), side: val("side") };
+      const step = { exercise_id: val("exercise_id"), side: val("side") };
       for (const k of ["sets", "reps", "seconds", "breaths", "rest_s"]) {
         const v = intOrNull(val(k));
         if (v !== null && !Number.isNaN(v)) step[k] = v;

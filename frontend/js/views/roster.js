@@ -45,7 +45,9 @@ function latestStiffness(item) {
 
 function alertsOf(item) {
   const a = item.open_alerts;
-  return Array.isArray(a) ? a.length : Number(a || 0);
+  if (Array.isArray(a)) return a.length;
+  if (a && typeof a === "object") return Number(a.count || 0);
+  return Number(a || 0);
 }
 
 export async function render(root, ctx) {

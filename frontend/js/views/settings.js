@@ -121,6 +121,18 @@ async function accessLogSection() {
   return box;
 }
 
+/** "Chrome on Android" from a user-agent string; the raw string is kept as a tooltip. */
+export function deviceName(ua) {
+  const text = String(ua || "");
+  if (!text) return "Unknown device";
+  const browser = /Edg\//.test(text) ? "Edge" : /Firefox\//.test(text) ? "Firefox" : /SamsungBrowser/.test(text) ? "Samsung Internet"
+    : /(Chrome|Chromium|CriOS)\//.test(text) ? "Chrome" : /Safari\//.test(text) ? "Safari" : null;
+  const os = /Android/.test(text) ? "Android" : /iPhone|iPad|iPod/.test(text) ? "iOS" : /Windows/.test(text) ? "Windows"
+    : /Mac OS X|Macintosh/.test(text) ? "macOS" : /CrOS/.test(text) ? "ChromeOS" : /Linux/.test(text) ? "Linux" : null;
+  if (browser && os) return `${browser} on ${os}`;
+  return browser || os || text.slice(0, 40);
+}
+
 async function devicesSection(ctx) {
   const box = h("section", { class: "card", "aria-labelledby": "dev-title" }, h("h2", { id: "dev-title" }, "Signed-in devices"));
   try {
@@ -130,14 +142,14 @@ async function devicesSection(ctx) {
       const li = h(
         "li",
         {},
-        h("div", {}, h("strong", {}, s.device || "Unknown device"), s.current ? h("span", { class: "badge" }, "This device") : null, h("p", { class: "muted" }, `Signed in ${formatDateTime(s.created_at)} · last seen ${formatDateTime(s.last_seen_at)}`)),
+        h("div", {}, h("strong", { title: s.device || "" }, deviceName(s.device)), s.current ? h("span", { class: "badge" }, "This device") : null, h("p", { class: "muted" }, `Signed in ${formatDateTime(s.created_at)} · last seen ${formatDateTime(s.last_seen_at)}`)),
       );
       if (!s.current) {
         li.appendChild(
           h("button", {
             type: "button",
             class: "btn btn-secondary btn-small",
-            "aria-label": `Sign out ${s.device || "device"}`,
+            "aria-label": `Sign out ${deviceName(s.device)}, signed in ${formatDateTime(s.created_at)}`,
             onclick: async () => {
               try {
                 await api.del(`/auth/sessions/${s.id}`);
@@ -229,7 +241,7 @@ export async function render(root, ctx) {
     if (waiting.length && !confirm(`${waiting.length} entries haven't been sent yet. They stay on this device and are sent when you sign in again. Sign out?`)) return;
     ctx.signOut();
   });
-  const section = h("section", {}, h("h1", {}, "Settings"), h("p", { class: "muted" }, `Signed in as ${user.email}`));
+  const section = h("section", { class: "readable" }, h("h1", {}, "Settings"), h("p", { class: "muted" }, `Signed in as ${user.email}`));
   root.append(section);
   section.append(profileSection(ctx));
   if (user.role === "runner") section.append(practitionerSection(ctx));
