@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "937924d9c4c0";
+const VERSION = "28fecebf4d95";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -115,6 +115,7 @@ export async function render(root, ctx) {
         { class: "card step" },
         heading,
         h("p", { class: "dose" }, doseText(step)),
+        active ? active.el : null,
         illustration(ex),
         ex.summary ? h("p", {}, ex.summary) : null,
         ex.instructions && ex.instructions.length ? h("h3", {}, "How") : null,
@@ -122,7 +123,6 @@ export async function render(root, ctx) {
         cues.length ? h("h3", {}, "Keep in mind") : null,
         cues.length ? h("ul", { class: "cues" }, cues.map((t) => h("li", {}, t))) : null,
         ex.safety && ex.safety.length ? h("div", { class: "notice notice-warn" }, h("p", {}, h("strong", {}, "Stop if: ")), h("ul", {}, ex.safety.map((t) => h("li", {}, t)))) : null,
-        active ? active.el : null,
       ),
       h(
         "div",
