@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "28fecebf4d95";
+const VERSION = "09cf909883ab";
 const PRECACHE = [
   "/",
   "/css/app.css",

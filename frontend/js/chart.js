@@ -107,7 +107,7 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
     h("summary", {}, "Show as a table"),
     h(
       "div",
-      { class: "table-wrap" },
+      { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Runs in the chart" },
       h(
         "table",
         {},

@@ -39,7 +39,7 @@ def test_practitioner_invites_reviews_and_assigns(new_context, base_url):
     coach.get_by_label("Routine", exact=True).select_option(label="Hip circles")
     coach.get_by_role("button", name="Assign").click()
     assigned = coach.get_by_role("region", name="Assigned routines")
-    expect(assigned.get_by_text("Hip circles", exact=True)).to_be_visible()
+    expect(assigned.locator("li strong", has_text="Hip circles")).to_be_visible()
 
     coach.get_by_role("link", name="Progress report").click()
     expect(coach.get_by_role("heading", name="Progress report: Jamie Joiner")).to_be_visible()

@@ -66,7 +66,8 @@ def test_first_load_of_today_is_at_most_60_kb(browser, base_url, record_property
             print(f"  {sizes.get(k, 0):>7} {encodings.get(k) or '-':>5} {u}")
         assert not any("uplot" in u for u in loaded), loaded
         static = [k for k, u in urls.items() if u.endswith((".js", ".css"))]
-        assert static and all(encodings.get(k) == "gzip" for k in static), "JS and CSS should be gzipped"
+        compressed = {"gzip", "br", "zstd", "deflate"}
+        assert static and all(encodings.get(k) in compressed for k in static), "JS and CSS should be compressed"
         assert total <= BUDGET, f"{total} bytes: {loaded}"
     finally:
         ctx.close()

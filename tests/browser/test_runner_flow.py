@@ -88,7 +88,8 @@ def test_units_follow_settings(new_context, base_url):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_text("Miles, lb").click()
     page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_text("Miles, lb").locator("..").locator("input")).to_be_checked()
+    expect(page.get_by_text("Profile saved.")).to_be_visible()
+    expect(page.get_by_role("radio", name="Miles, lb")).to_be_checked()
     log_run(page, distance="3.1")
     run = api_json(page, "/api/v1/runs")["items"][0]
     assert run["distance_km"] == pytest.approx(4.989, abs=0.01)

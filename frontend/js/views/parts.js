@@ -145,9 +145,10 @@ export function summaryCards(p) {
 
 export function runsTable(runs, user, { limit = 30 } = {}) {
   const rows = [...runs].sort((a, b) => (a.started_at < b.started_at ? 1 : -1)).slice(0, limit);
+  // Focusable so a keyboard user can scroll the table sideways on a phone.
   return h(
     "div",
-    { class: "table-wrap" },
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Runs table" },
     h(
       "table",
       { class: "runs" },

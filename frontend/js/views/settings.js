@@ -5,6 +5,15 @@ import * as outbox from "../outbox.js";
 
 export const title = "Settings";
 
+// A message to show after the view re-renders itself (e.g. "Profile saved.").
+let flash = null;
+
+function reopen(ctx, message) {
+  if (!ctx.isCurrent()) return;
+  flash = message;
+  ctx.navigate("/settings", { replace: true });
+}
+
 function timezones(current) {
   let zones = [];
   try {
@@ -59,7 +68,7 @@ function profileSection(ctx) {
       const updated = await api.patch("/me", body);
       formErrors(form, null);
       await ctx.setUser(updated);
-      ctx.navigate("/settings", { replace: true });
+      reopen(ctx, "Profile saved.");
     } catch (err) {
       formErrors(form, err);
       msg.appendChild(notice("error", err.message));
@@ -79,7 +88,7 @@ function practitionerSection(ctx) {
       try {
         await api.del("/me/practitioner");
         await ctx.setUser(await api.get("/auth/me"));
-        ctx.navigate("/settings", { replace: true });
+        reopen(ctx, "You no longer share your data with a practitioner.");
       } catch (err) {
         msg.replaceChildren(notice("error", err.message));
       }
@@ -94,7 +103,7 @@ function practitionerSection(ctx) {
       try {
         await api.post("/me/practitioner", { invite_code: code.input.value.trim() });
         await ctx.setUser(await api.get("/auth/me"));
-        ctx.navigate("/settings", { replace: true });
+        reopen(ctx, "You have joined your practitioner.");
       } catch (err) {
         formErrors(form, err);
         msg.appendChild(notice("error", err.status === 404 || err.status === 422 ? "That code didn't work. Check it with your practitioner." : err.message));
@@ -242,6 +251,10 @@ export async function render(root, ctx) {
     ctx.signOut();
   });
   const section = h("section", { class: "readable" }, h("h1", {}, "Settings"), h("p", { class: "muted" }, `Signed in as ${user.email}`));
+  if (flash) {
+    section.appendChild(notice("success", flash));
+    flash = null;
+  }
   root.append(section);
   section.append(profileSection(ctx));
   if (user.role === "runner") section.append(practitionerSection(ctx));
