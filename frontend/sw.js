@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "55b58b82d394";
+const VERSION = "b284e915a1bc";
 const PRECACHE = [
   "/",
   "/css/app.css",

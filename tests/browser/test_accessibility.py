@@ -30,11 +30,15 @@ def axe_violations(page: Page) -> list[str]:
     return list(result)
 
 
-@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390x844", "1280x800"])
+@pytest.mark.parametrize(
+    "viewport, scheme",
+    [(PHONE, "light"), (LAPTOP, "light"), (PHONE, "dark")],
+    ids=["390x844", "1280x800", "390x844-dark"],
+)
 @pytest.mark.parametrize("who, walk", ALL, ids=[name for name, _ in ALL])
-def test_axe_finds_no_violations(new_context, base_url, viewport, who, walk):
+def test_axe_finds_no_violations(new_context, base_url, viewport, scheme, who, walk):
     # axe's script is injected by the test, so the page's own CSP must not block it.
-    page = new_context(base_url, viewport, bypass_csp=True).new_page()
+    page = new_context(base_url, viewport, bypass_csp=True, color_scheme=scheme).new_page()
     found = {}
     seen = []
     for view in walk(page):

@@ -37,7 +37,12 @@ async function alertsSection(clientId) {
     return box;
   }
   const ul = h("ul", { class: "plain-list" });
-  for (const a of items) {
+  // The most serious first; beyond a few, the rest fold away so the charts stay in view.
+  const rank = { emergency: 0, urgent: 1, see_professional: 2, warning: 3, info: 4 };
+  items.sort((x, y) => (rank[x.level] ?? 5) - (rank[y.level] ?? 5));
+  const more = h("ul", { class: "plain-list" });
+  for (const [i, a] of items.entries()) {
+    const list = i < 3 ? ul : more;
     const level = a.level || a.tier || a.severity || "warning";
     const li = h(
       "li",
@@ -58,9 +63,10 @@ async function alertsSection(clientId) {
         },
       }, "Acknowledge"),
     );
-    ul.appendChild(li);
+    list.appendChild(li);
   }
   box.append(ul);
+  if (items.length > 3) box.append(h("details", {}, h("summary", {}, `${items.length - 3} more`), more));
   return box;
 }
 
