@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "b284e915a1bc";
+const VERSION = "16df30226d05";
 const PRECACHE = [
   "/",
   "/css/app.css",

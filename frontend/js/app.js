@@ -285,36 +285,45 @@ window.addEventListener("offline", () => {
   refreshStatus();
 });
 
-function showUpdate(worker) {
+let updateAccepted = false;
+
+function banner(cls, text, label, onclick) {
   const banners = document.getElementById("banners");
-  if (banners.querySelector(".update")) return;
+  if (banners.querySelector(`.${cls}`)) return;
   banners.appendChild(
     h(
       "div",
-      { class: "notice notice-info update", role: "status" },
-      h("p", {}, "A new version of Limber is ready."),
-      h(
-        "button",
-        {
-          type: "button",
-          class: "btn btn-small",
-          onclick: () => worker.postMessage({ type: "SKIP_WAITING" }),
-        },
-        "Update now",
-      ),
+      { class: `notice notice-info ${cls}`, role: "status" },
+      h("p", {}, text),
+      h("button", { type: "button", class: "btn btn-small", onclick }, label),
     ),
   );
 }
 
+function showUpdate(worker) {
+  banner("update", "A new version of Limber is ready.", "Update now", () => {
+    updateAccepted = true;
+    worker.postMessage({ type: "SKIP_WAITING" });
+  });
+}
+
 async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
-  const hadController = Boolean(navigator.serviceWorker.controller);
+  let controller = navigator.serviceWorker.controller;
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    // The first install takes control quietly; later ones were accepted by the user.
-    if (!hadController || reloading) return;
-    reloading = true;
-    location.reload();
+    const previous = controller;
+    controller = navigator.serviceWorker.controller;
+    // The first install takes control quietly.
+    if (!previous || reloading) return;
+    if (updateAccepted) {
+      reloading = true;
+      location.reload();
+      return;
+    }
+    // Accepted in another tab: this page still runs the old code, so offer a reload
+    // rather than losing what the user may be typing.
+    banner("updated", "Limber was updated in another tab.", "Reload", () => location.reload());
   });
   try {
     const reg = await navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" });

@@ -52,7 +52,9 @@ def _free_port() -> int:
 class LiveServer:
     """`flask run` on a fresh SQLite database with built-in routines and demo accounts."""
 
-    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None,
+                 root: Path = ROOT) -> None:
+        self.root = root
         self.env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{workdir / 'b.db'}",
@@ -67,7 +69,7 @@ class LiveServer:
             self._flask(command)
         self.proc = subprocess.Popen(  # noqa: S603 - fixed command line
             [sys.executable, "-m", "flask", "--app", "backend", "run", "--port", str(self.port)],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -77,7 +79,7 @@ class LiveServer:
     def _flask(self, args: list[str]) -> None:
         subprocess.run(  # noqa: S603 - fixed command line
             [sys.executable, "-m", "flask", "--app", "backend", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             check=True,
             stdout=self.log,

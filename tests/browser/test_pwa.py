@@ -113,3 +113,32 @@ def test_precache_list_is_current():
     out = subprocess.run([node, "frontend/tools/precache.mjs", "--check"], cwd=ROOT,  # noqa: S603
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
+
+
+def test_a_new_version_waits_for_the_user_then_takes_over(new_context, tmp_path):
+    from tests.browser.conftest import LiveServer, sign_in
+
+    # A private copy of the app, so the test can ship a "new version" of sw.js.
+    root = tmp_path / "app"
+    for part in ("backend", "migrations", "frontend"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    server = LiveServer(tmp_path, root=root)
+    try:
+        ctx = new_context(server.url)
+        page = ctx.new_page()
+        sign_in(page, *RUNNER)
+        wait_for_service_worker(page)
+        sw = root / "frontend" / "sw.js"
+        sw.write_text(sw.read_text(encoding="utf-8") + "\n// the next version\n", encoding="utf-8")
+        page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+        expect(page.get_by_text("A new version of Limber is ready.")).to_be_visible()
+        # Until the user says so, the page keeps the worker it started with.
+        assert page.evaluate("async () => !!(await navigator.serviceWorker.getRegistration()).waiting")
+        with page.expect_event("load"):
+            page.get_by_role("button", name="Update now").click()
+        expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+        expect(page.get_by_text("A new version of Limber is ready.")).to_have_count(0)
+        assert page.evaluate("async () => !(await navigator.serviceWorker.getRegistration()).waiting")
+        assert page.evaluate("() => !!navigator.serviceWorker.controller")
+    finally:
+        server.stop()
