@@ -1,0 +1,153 @@
+// The one place that talks to the API: fetch, CSRF token, error envelope.
+// It uses no DOM so the service worker can import it for background replay.
+
+const BASE = "/api/v1";
+
+export const events = new EventTarget();
+
+export class ApiError extends Error {
+  constructor(status, body, { offline = false } = {}) {
+    const message =
+      (body && (body.message || (typeof body.errors === "string" ? body.errors : null))) ||
+      (offline ? "No connection." : `Request failed (${status}).`);
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.body = body || null;
+    this.offline = offline;
+    this.fields = flattenFieldErrors(body && body.errors);
+  }
+
+  /** True for errors worth trying again later: no network, 5xx, 429, 401, stale CSRF. */
+  get retryable() {
+    return this.offline || this.status >= 500 || this.status === 429 || this.status === 401 || this.csrf;
+  }
+
+  get csrf() {
+    return this.status === 400 && /csrf/i.test(this.message || "");
+  }
+}
+
+function flattenFieldErrors(errors) {
+  const out = {};
+  if (!errors || typeof errors !== "object") return out;
+  for (const location of Object.values(errors)) {
+    if (location && typeof location === "object" && !Array.isArray(location)) {
+      for (const [name, msgs] of Object.entries(location)) {
+        out[name] = Array.isArray(msgs) ? msgs.map(String) : [JSON.stringify(msgs)];
+      }
+    }
+  }
+  return out;
+}
+
+let csrfToken = null;
+let csrfPromise = null;
+
+export function forgetCsrf() {
+  csrfToken = null;
+}
+
+/** Fetches a token ahead of time; failures are fine, the next write asks again. */
+export function prefetchCsrf() {
+  return getCsrf().catch(() => null);
+}
+
+async function getCsrf(force = false) {
+  if (csrfToken && !force) return csrfToken;
+  if (!csrfPromise) {
+    csrfPromise = (async () => {
+      const res = await fetch(`${BASE}/auth/csrf`, { credentials: "same-origin", cache: "no-store" });
+      if (!res.ok) throw new ApiError(res.status, await readBody(res));
+      const data = await res.json();
+      csrfToken = data.csrf_token;
+      return csrfToken;
+    })().finally(() => {
+      csrfPromise = null;
+    });
+  }
+  return csrfPromise;
+}
+
+async function readBody(res) {
+  const type = res.headers.get("content-type") || "";
+  if (res.status === 204) return null;
+  if (type.includes("json")) {
+    try {
+      return await res.json();
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+function buildUrl(path, query) {
+  const url = new URL(BASE + path, self.location.origin);
+  if (query) {
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
+    }
+  }
+  return url.pathname + url.search;
+}
+
+/**
+ * Sends one request. Unsafe methods carry the CSRF token; when the server says the
+ * token is missing or stale, a fresh one is fetched and the request tried once more.
+ * Resolves to {data, status, fromCache}; rejects with ApiError.
+ */
+export async function send(method, path, { body, query, retryCsrf = true, signal } = {}) {
+  const unsafe = method !== "GET" && method !== "HEAD";
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let res;
+  try {
+    if (unsafe) headers["X-CSRFToken"] = await getCsrf();
+    res = await fetch(buildUrl(path, query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (err && err.name === "AbortError") throw err;
+    throw new ApiError(0, null, { offline: true });
+  }
+  const data = await readBody(res);
+  if (!res.ok) {
+    const error = new ApiError(res.status, data);
+    if (unsafe && retryCsrf && error.csrf) {
+      csrfToken = null;
+      await getCsrf(true);
+      return send(method, path, { body, query, retryCsrf: false, signal });
+    }
+    if (res.status === 401) events.dispatchEvent(new Event("unauthorized"));
+    throw error;
+  }
+  const fromCache = res.headers.get("X-Limber-Cache") === "hit";
+  if (fromCache) events.dispatchEvent(new Event("stale"));
+  else if (method === "GET") events.dispatchEvent(new Event("fresh"));
+  return { data, status: res.status, fromCache };
+}
+
+export const api = {
+  get: async (path, query) => (await send("GET", path, { query })).data,
+  post: async (path, body) => (await send("POST", path, { body })).data,
+  patch: async (path, body) => (await send("PATCH", path, { body })).data,
+  del: async (path, body) => (await send("DELETE", path, { body })).data,
+  /** Fetches every page of a paginated list (bounded, to keep one view cheap). */
+  async all(path, query = {}, maxPages = 20) {
+    const items = [];
+    let cursor;
+    for (let i = 0; i < maxPages; i += 1) {
+      const page = await api.get(path, { limit: 100, ...query, cursor });
+      items.push(...(page.items || []));
+      cursor = page.next_cursor;
+      if (!cursor) break;
+    }
+    return items;
+  },
+};

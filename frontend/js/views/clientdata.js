@@ -1,0 +1,19 @@
+// Loads everything the client page and the printable report show.
+import { api } from "../api.js";
+import { rangeQuery } from "./parts.js";
+
+export async function loadClient(id, days = 84) {
+  const q = rangeQuery(days);
+  const [client, progress, runs, sessions, assignments] = await Promise.all([
+    api.get(`/clients/${id}`),
+    api.get(`/clients/${id}/progress`, q),
+    api.all(`/clients/${id}/runs`, q),
+    api.all(`/clients/${id}/sessions`, q).catch(() => []),
+    api.get(`/clients/${id}/assignments`).then((d) => d.items || []).catch(() => []),
+  ]);
+  return { client, progress, runs, sessions, assignments, range: q };
+}
+
+export function clientName(client) {
+  return client.display_name || (client.client && client.client.display_name) || client.email || "Client";
+}

@@ -1,0 +1,54 @@
+import { api } from "../api.js";
+import { h } from "../dom.js";
+import { byWorkout, bySurface, loadSection, rangeQuery, summaryCards, triggersSection } from "./parts.js";
+
+export const title = "Progress";
+
+const RANGES = [
+  [28, "4 weeks"],
+  [84, "12 weeks"],
+  [182, "6 months"],
+];
+
+export async function render(root, ctx) {
+  let days = Number(ctx.query.get("days")) || 84;
+  let dispose = null;
+  const body = h("div", { class: "progress-body" });
+  const picker = h(
+    "div",
+    { class: "segmented", role: "group", "aria-label": "Period" },
+    RANGES.map(([d, label]) => h("button", { type: "button", "aria-pressed": String(d === days), dataset: { days: String(d) } }, label)),
+  );
+  root.append(h("section", {}, h("div", { class: "view-head" }, h("h1", {}, "Progress"), picker), body));
+
+  async function load() {
+    if (dispose) dispose();
+    dispose = null;
+    body.replaceChildren(h("p", { class: "loading" }, "Loading…"));
+    const q = rangeQuery(days);
+    const [progress, runs] = await Promise.all([api.get("/progress", q), api.all("/runs", q)]);
+    if (!ctx.isCurrent()) return;
+    body.replaceChildren(summaryCards(progress));
+    const chartBox = h("div", {});
+    body.append(
+      chartBox,
+      triggersSection(progress.triggers, { who: "your" }),
+      h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
+      loadSection(progress.load, ctx.user),
+    );
+    const { stiffnessChart } = await import("../chart.js");
+    if (!ctx.isCurrent()) return;
+    dispose = await stiffnessChart(chartBox, runs);
+  }
+
+  picker.addEventListener("click", (event) => {
+    const btn = event.target.closest("button");
+    if (!btn) return;
+    days = Number(btn.dataset.days);
+    picker.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === btn)));
+    load().catch((err) => body.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, err.message)));
+  });
+
+  await load();
+  return () => dispose && dispose();
+}

@@ -1,0 +1,92 @@
+import { api } from "../api.js";
+import { h } from "../dom.js";
+import { formatDate, isoDate } from "../format.js";
+import * as outbox from "../outbox.js";
+import { helpCard } from "./help.js";
+
+export const title = "Today";
+
+export async function render(root, ctx) {
+  const today = isoDate(new Date(), ctx.user.timezone);
+  const heading = h("h1", {}, "Today");
+  const list = h("ul", { class: "routine-list", "aria-label": "Routines for today" });
+  const section = h(
+    "section",
+    {},
+    h("div", { class: "view-head" }, heading, h("p", { class: "muted" }, formatDate(today, { weekday: "long", day: "numeric", month: "long" }))),
+    h(
+      "div",
+      { class: "card quick" },
+      h("p", {}, "Just back from a run? Log it while you remember how your back feels."),
+      h("a", { href: "/log", class: "btn btn-primary" }, "Log a run"),
+    ),
+    h("h2", {}, "Your routines"),
+    list,
+  );
+  root.append(section);
+
+  const [data, pending] = await Promise.all([api.get("/today", { date: today }), outbox.pending(ctx.user.id)]);
+  if (!ctx.isCurrent()) return;
+  const waitingDone = new Set(
+    pending.filter((p) => p.kind === "session" && p.meta && p.meta.local_date === today).map((p) => p.body.routine_id),
+  );
+
+  const items = data.items || [];
+  if (!items.length) {
+    list.replaceWith(
+      h("p", { class: "card" }, "Nothing is planned for today. Rest is part of training too — or pick any routine below."),
+    );
+  }
+  for (const item of items) {
+    const r = item.routine;
+    const waiting = !item.done && waitingDone.has(r.id);
+    const done = item.done || waiting;
+    list.appendChild(
+      h(
+        "li",
+        { class: `routine-card card${done ? " is-done" : ""}` },
+        h(
+          "div",
+          { class: "routine-main" },
+          h("h3", {}, r.name),
+          r.description ? h("p", { class: "muted" }, r.description) : null,
+          h(
+            "p",
+            { class: "meta" },
+            r.estimated_minutes ? `About ${r.estimated_minutes} min` : null,
+            done
+              ? h("span", { class: "badge badge-done" }, waiting ? "Done · waiting to send" : "Done")
+              : h("span", { class: "badge" }, "To do"),
+          ),
+        ),
+        h(
+          "a",
+          { href: `/routines/${r.id}`, class: `btn ${done ? "btn-secondary" : "btn-primary"}`, "aria-label": `${done ? "Do again" : "Start"}: ${r.name}` },
+          done ? "Do again" : "Start",
+        ),
+      ),
+    );
+    // Keep each routine on the device so it can be followed with no signal.
+    api.get(`/routines/${r.id}`).catch(() => {});
+  }
+
+  const others = h("details", { class: "card more-routines" }, h("summary", {}, "All routines"));
+  others.addEventListener(
+    "toggle",
+    async () => {
+      if (!others.open || others.dataset.loaded) return;
+      others.dataset.loaded = "1";
+      try {
+        const all = await api.get("/routines", { limit: 100 });
+        const ul = h("ul", { class: "plain-list" });
+        for (const r of all.items || []) {
+          ul.appendChild(h("li", {}, h("a", { href: `/routines/${r.id}` }, r.name), r.estimated_minutes ? h("span", { class: "muted" }, ` · ${r.estimated_minutes} min`) : null));
+        }
+        others.appendChild(ul);
+      } catch (err) {
+        others.appendChild(h("p", { class: "muted" }, err.offline ? "Not saved on this device yet." : err.message));
+      }
+    },
+  );
+  section.append(others, helpCard());
+}

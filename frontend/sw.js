@@ -1,0 +1,168 @@
+// Limber service worker (an ES module).
+// - The app shell, views and exercise pictures are precached per version; the chart
+//   library is cached the first time Progress needs it, so it never weighs on first load.
+// - API reads are network-first, with the last good answer as the offline fallback.
+// - Sign-in, sessions and data exports are never cached.
+// - A new version waits until the user accepts the update (or every tab closes),
+//   so nobody is left half on the old shell and half on the new one.
+
+import { SYNC_TAG, flush } from "./js/outbox.js";
+
+// BEGIN GENERATED (npm run precache)
+const VERSION = "16df30226d05";
+const PRECACHE = [
+  "/",
+  "/css/app.css",
+  "/img/exercises/ball-glute-release.svg",
+  "/img/exercises/ball-low-back-release.svg",
+  "/img/exercises/bird-dog.svg",
+  "/img/exercises/coregous-prone-breathing.svg",
+  "/img/exercises/coregous-supine-breathing.svg",
+  "/img/exercises/dead-bug.svg",
+  "/img/exercises/generic.svg",
+  "/img/exercises/glute-bridge.svg",
+  "/img/exercises/hill-lean-drill.svg",
+  "/img/exercises/knee-rocks.svg",
+  "/img/exercises/quadruped-hip-circles.svg",
+  "/img/exercises/side-plank-knees.svg",
+  "/img/exercises/single-leg-balance.svg",
+  "/img/exercises/standing-hip-circles.svg",
+  "/img/exercises/uphill-short-strides.svg",
+  "/img/icons/icon-192.png",
+  "/img/icons/icon-512.png",
+  "/img/icons/icon.svg",
+  "/img/icons/maskable-192.png",
+  "/img/icons/maskable-512.png",
+  "/img/ui/clients.svg",
+  "/img/ui/invite.svg",
+  "/img/ui/library.svg",
+  "/img/ui/log.svg",
+  "/img/ui/progress.svg",
+  "/img/ui/settings.svg",
+  "/img/ui/today.svg",
+  "/js/api.js",
+  "/js/app.js",
+  "/js/chart.js",
+  "/js/dom.js",
+  "/js/format.js",
+  "/js/outbox.js",
+  "/js/views/client.js",
+  "/js/views/clientdata.js",
+  "/js/views/help.js",
+  "/js/views/invite.js",
+  "/js/views/library.js",
+  "/js/views/logrun.js",
+  "/js/views/parts.js",
+  "/js/views/player.js",
+  "/js/views/progress.js",
+  "/js/views/report.js",
+  "/js/views/roster.js",
+  "/js/views/settings.js",
+  "/js/views/signin.js",
+  "/js/views/signup.js",
+  "/js/views/today.js",
+  "/manifest.webmanifest",
+  "/vendor/idb-keyval.js"
+];
+// END GENERATED
+
+const SHELL_CACHE = `limber-shell-${VERSION}`;
+const API_CACHE = "limber-api-v1";
+const NEVER_CACHE = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me\/export/, /\/export\.csv$/];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith("limber-shell-") && n !== SHELL_CACHE).map((n) => caches.delete(n)),
+      );
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  const msg = event.data || {};
+  if (msg.type === "SKIP_WAITING") self.skipWaiting();
+  if (msg.type === "CLEAR_API_CACHE") event.waitUntil(caches.delete(API_CACHE));
+  if (msg.type === "FLUSH_OUTBOX") event.waitUntil(flush());
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SYNC_TAG) {
+    // Rejecting makes the browser retry the sync later, with backoff.
+    event.waitUntil(
+      flush().then((summary) => {
+        if (summary.kept > 0) throw new Error("outbox not empty yet");
+      }),
+    );
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (url.pathname.startsWith("/api/")) {
+    if (NEVER_CACHE.some((re) => re.test(url.pathname))) return;
+    event.respondWith(networkFirst(req));
+    return;
+  }
+  if (req.mode === "navigate") {
+    event.respondWith(shellFor(req));
+    return;
+  }
+  event.respondWith(cacheFirst(req));
+});
+
+async function networkFirst(req) {
+  const cache = await caches.open(API_CACHE);
+  try {
+    const res = await fetch(req);
+    if (res.status === 200) await cache.put(req, res.clone());
+    // A 401 means the session is gone: drop what this device kept of it.
+    if (res.status === 401) await caches.delete(API_CACHE);
+    return res;
+  } catch (err) {
+    const hit = await cache.match(req, { ignoreVary: true });
+    if (!hit) throw err;
+    const headers = new Headers(hit.headers);
+    headers.set("X-Limber-Cache", "hit");
+    return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers });
+  }
+}
+
+// Every app route gets the same shell; the router inside picks the view.
+async function shellFor(req) {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match("/");
+  if (hit) return hit.redirected ? new Response(hit.body, { headers: hit.headers }) : hit;
+  return fetch(req);
+}
+
+async function cacheFirst(req) {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(req);
+  if (hit) return hit;
+  try {
+    // Files left out of the precache (the chart library) are kept once used.
+    const res = await fetch(req);
+    if (res.status === 200) await cache.put(req, res.clone());
+    return res;
+  } catch (err) {
+    const fallback = await caches.match(req);
+    if (fallback) return fallback;
+    throw err;
+  }
+}

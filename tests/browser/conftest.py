@@ -1,0 +1,221 @@
+"""Browser tests: the real app in a subprocess, driven by Debian's Chromium.
+
+Every test here is marked `browser`. A missing Chromium is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).absolute().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RUNNER = ("runner@demo.limber.test", "limber-demo-runner")
+COACH = ("coach@demo.limber.test", "limber-demo-coach")
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """`flask run` on a fresh SQLite database with built-in routines and demo accounts."""
+
+    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None,
+                 root: Path = ROOT) -> None:
+        self.root = root
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{workdir / 'b.db'}",
+            # Tests sign in many times from one address; the limiter has its own tests.
+            "RATELIMIT_ENABLED": "false",
+            **(extra_env or {}),
+        }
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (workdir / "server.log").open("w")
+        for command in (["db", "upgrade"], ["seed"], ["demo"]):
+            self._flask(command)
+        self.proc = subprocess.Popen(  # noqa: S603 - fixed command line
+            [sys.executable, "-m", "flask", "--app", "backend", "run", "--port", str(self.port)],
+            cwd=self.root,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait()
+
+    def _flask(self, args: list[str]) -> None:
+        subprocess.run(  # noqa: S603 - fixed command line
+            [sys.executable, "-m", "flask", "--app", "backend", *args],
+            cwd=self.root,
+            env=self.env,
+            check=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the app exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as res:  # noqa: S310
+                    if res.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the app did not answer /healthz within 30 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = LiveServer(tmp_path_factory.mktemp("browser-app"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def short_csrf_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second app whose CSRF tokens expire after 3 seconds."""
+    server = LiveServer(tmp_path_factory.mktemp("browser-app-csrf"), {"WTF_CSRF_TIME_LIMIT": "3"})
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Make browser contexts that fail the test on a page error or a CSP violation."""
+    made: list[BrowserContext] = []
+    problems: list[str] = []
+
+    def make(base: str, viewport: dict[str, int] | None = None, **kw: Any) -> BrowserContext:
+        ctx = browser.new_context(base_url=base, viewport=viewport or PHONE, **kw)
+        ctx.set_default_timeout(15_000)
+
+        def watch(page: Page) -> None:
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on(
+                "console",
+                lambda m: problems.append(f"console: {m.text}")
+                if "Content Security Policy" in m.text or "Refused to" in m.text
+                else None,
+            )
+
+        ctx.on("page", watch)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+    assert not problems, problems
+
+
+def unique_email(prefix: str = "runner") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.test"
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Main").wait_for()
+
+
+def sign_up(page: Page, name: str, email: str, password: str, *, role: str = "runner",
+            invite_code: str | None = None) -> None:
+    page.goto("/signup")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    if role == "practitioner":
+        page.get_by_text("A coach or therapist").click()
+    if invite_code:
+        page.get_by_label("Invite code (optional)").fill(invite_code)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("navigation", name="Main").wait_for()
+
+
+def api_json(page: Page, path: str) -> Any:
+    """GET an API path with the page's cookies (bypassing the service worker)."""
+    res = page.request.get(path)
+    assert res.ok, f"GET {path}: {res.status} {res.text()[:300]}"
+    return json.loads(res.text())
+
+
+def log_run(page: Page, *, distance: str = "5", duration: str = "30:00", surface: str = "Road",
+            workout: str = "Easy", stiffness: int = 3, flags: tuple[str, ...] = ()) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log run").click()
+    page.get_by_label("Distance").fill(distance)
+    page.get_by_label("Duration").fill(duration)
+    page.get_by_role("group", name="Surface").get_by_text(surface, exact=True).click()
+    page.get_by_role("group", name="Workout").get_by_text(workout, exact=True).click()
+    page.get_by_role("group", name="Stiffness").get_by_text(str(stiffness), exact=True).click()
+    for flag in flags:
+        page.get_by_label(flag).check()
+    page.get_by_role("button", name="Save run").click()
+    page.get_by_role("heading", name="Run saved").wait_for()
+
+
+def wait_for_service_worker(page: Page) -> None:
+    page.wait_for_function(
+        "async () => { const r = await navigator.serviceWorker.ready; "
+        "return !!r.active && !!navigator.serviceWorker.controller; }"
+    )

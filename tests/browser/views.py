@@ -1,0 +1,87 @@
+"""Walks every view of the app, for the accessibility, layout and screenshot tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import COACH, RUNNER, log_run, sign_in
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.locator("#view .loading").first.wait_for(state="detached", timeout=10_000)
+    page.wait_for_timeout(150)
+
+
+def anonymous_views(page: Page) -> Iterator[str]:
+    page.goto("/signin")
+    page.get_by_role("button", name="Sign in").wait_for()
+    yield "signin"
+    page.goto("/signup")
+    page.get_by_role("button", name="Create account").wait_for()
+    yield "signup"
+
+
+def runner_views(page: Page) -> Iterator[str]:
+    sign_in(page, *RUNNER)
+    page.goto("/")
+    page.get_by_role("heading", name="Your routines").wait_for()
+    _settle(page)
+    yield "today"
+    routines = json.loads(page.request.get("/api/v1/routines").text())["items"]
+    page.goto(f"/routines/{routines[0]['id']}")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_role("heading", name="Step 1 of").wait_for()
+    yield "routine-step"
+    page.goto("/log")
+    page.get_by_role("button", name="Save run").wait_for()
+    yield "log-run"
+    log_run(page, distance="6", duration="36:00", surface="Trail", workout="Hills", stiffness=6,
+            flags=("Pain shooting down a leg",))
+    yield "run-saved"
+    page.goto("/progress")
+    page.locator("figure.chart canvas").wait_for()
+    _settle(page)
+    yield "progress"
+    page.goto("/settings")
+    page.get_by_role("heading", name="Signed-in devices").wait_for()
+    _settle(page)
+    yield "settings"
+
+
+def practitioner_views(page: Page) -> Iterator[str]:
+    sign_in(page, *COACH)
+    page.goto("/clients")
+    page.locator(".client-card").first.wait_for()
+    _settle(page)
+    yield "clients"
+    clients = json.loads(page.request.get("/api/v1/clients").text())["items"]
+    client_id = clients[0]["id"]
+    page.goto(f"/clients/{client_id}")
+    page.locator("figure.chart canvas").wait_for()
+    _settle(page)
+    yield "client"
+    page.goto(f"/clients/{client_id}/report")
+    page.locator("figure.chart canvas").wait_for()
+    _settle(page)
+    yield "report"
+    page.goto("/library")
+    page.get_by_role("heading", name="Routines").wait_for()
+    _settle(page)
+    yield "library"
+    page.get_by_role("button", name="New routine").click()
+    page.get_by_role("button", name="Add a step").click()
+    yield "library-new-routine"
+    page.goto("/invite")
+    page.locator(".invite-code").wait_for()
+    yield "invite"
+
+
+ALL: list[tuple[str, Callable[[Page], Iterator[str]]]] = [
+    ("anonymous", anonymous_views),
+    ("runner", runner_views),
+    ("practitioner", practitioner_views),
+]
