@@ -45,7 +45,12 @@ def unknown_api_path(rest: str) -> Response:
     raise NotFound("No such API path.")
 
 
-@blp.route("/", defaults={"path": "index.html"})
+@blp.route("/")
+@access("public")
+def shell() -> Response:
+    return _send("index.html")
+
+
 @blp.route("/<path:path>")
 @access("public")
 def frontend(path: str) -> Response:
