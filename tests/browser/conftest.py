@@ -52,8 +52,9 @@ def _free_port() -> int:
 class LiveServer:
     """`flask run` on a fresh SQLite database with built-in routines and demo accounts."""
 
-    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None,
-                 root: Path = ROOT) -> None:
+    def __init__(
+        self, workdir: Path, extra_env: dict[str, str] | None = None, root: Path = ROOT
+    ) -> None:
         self.root = root
         self.env = {
             **os.environ,
@@ -67,7 +68,7 @@ class LiveServer:
         self.log = (workdir / "server.log").open("w")
         for command in (["db", "upgrade"], ["seed"], ["demo"]):
             self._flask(command)
-        self.proc = subprocess.Popen(  # noqa: S603 - fixed command line
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "backend", "run", "--port", str(self.port)],
             cwd=self.root,
             env=self.env,
@@ -77,7 +78,7 @@ class LiveServer:
         self._wait()
 
     def _flask(self, args: list[str]) -> None:
-        subprocess.run(  # noqa: S603 - fixed command line
+        subprocess.run(
             [sys.executable, "-m", "flask", "--app", "backend", *args],
             cwd=self.root,
             env=self.env,
@@ -179,8 +180,15 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_role("navigation", name="Main").wait_for()
 
 
-def sign_up(page: Page, name: str, email: str, password: str, *, role: str = "runner",
-            invite_code: str | None = None) -> None:
+def sign_up(
+    page: Page,
+    name: str,
+    email: str,
+    password: str,
+    *,
+    role: str = "runner",
+    invite_code: str | None = None,
+) -> None:
     page.goto("/signup")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Email").fill(email)
@@ -200,8 +208,16 @@ def api_json(page: Page, path: str) -> Any:
     return json.loads(res.text())
 
 
-def log_run(page: Page, *, distance: str = "5", duration: str = "30:00", surface: str = "Road",
-            workout: str = "Easy", stiffness: int = 3, flags: tuple[str, ...] = ()) -> None:
+def log_run(
+    page: Page,
+    *,
+    distance: str = "5",
+    duration: str = "30:00",
+    surface: str = "Road",
+    workout: str = "Easy",
+    stiffness: int = 3,
+    flags: tuple[str, ...] = (),
+) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log run").click()
     page.get_by_label("Distance").fill(distance)
     page.get_by_label("Duration").fill(duration)

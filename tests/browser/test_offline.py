@@ -27,9 +27,17 @@ def warm_up(page: Page) -> None:
 
 
 def log_three_runs_and_a_routine(page: Page) -> None:
-    for i, (surface, workout) in enumerate([("Road", "Easy"), ("Trail", "Hills"), ("Track", "Tempo")]):
-        log_run(page, distance=f"{5 + i}", duration=f"{30 + i}:00", surface=surface,
-                workout=workout, stiffness=2 + i)
+    for i, (surface, workout) in enumerate(
+        [("Road", "Easy"), ("Trail", "Hills"), ("Track", "Tempo")]
+    ):
+        log_run(
+            page,
+            distance=f"{5 + i}",
+            duration=f"{30 + i}:00",
+            surface=surface,
+            workout=workout,
+            stiffness=2 + i,
+        )
         expect(page.get_by_text("Saved on this device")).to_be_visible()
     expect(page.locator("#outbox-count")).to_have_text("3 waiting")
     open_first_routine(page)

@@ -8,7 +8,14 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, RUNNER, wait_for_service_worker
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    ROOT,
+    RUNNER,
+    wait_for_service_worker,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +24,11 @@ BUDGET = 60 * 1024
 
 def test_installability_errors_are_empty(playwright, base_url, tmp_path):
     ctx = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-        base_url=base_url, viewport=PHONE,
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        base_url=base_url,
+        viewport=PHONE,
     )
     try:
         page = ctx.pages[0] if ctx.pages else ctx.new_page()
@@ -38,8 +48,11 @@ def test_first_load_of_today_is_at_most_60_kb(browser, base_url, record_property
     try:
         # Sign in over the API so the measured page load is the app's very first.
         csrf = ctx.request.get("/api/v1/auth/csrf").json()["csrf_token"]
-        res = ctx.request.post("/api/v1/auth/login", data={"email": RUNNER[0], "password": RUNNER[1]},
-                               headers={"X-CSRFToken": csrf})
+        res = ctx.request.post(
+            "/api/v1/auth/login",
+            data={"email": RUNNER[0], "password": RUNNER[1]},
+            headers={"X-CSRFToken": csrf},
+        )
         assert res.ok, res.text()
         page = ctx.new_page()
         cdp = ctx.new_cdp_session(page)
@@ -54,20 +67,27 @@ def test_first_load_of_today_is_at_most_60_kb(browser, base_url, record_property
             encodings[e["requestId"]] = headers.get("content-encoding", "")
 
         cdp.on("Network.responseReceived", on_response)
-        cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
+        )
         page.goto("/")
         expect(page.get_by_role("heading", name="Your routines")).to_be_visible()
         page.wait_for_load_state("networkidle")
         total = sum(sizes.values())
         loaded = sorted(urls.values())
         record_property("first_load_bytes", total)
-        print(f"\nfirst load of Today: {total} bytes ({total / 1024:.1f} KB) in {len(sizes)} responses")
+        print(
+            f"\nfirst load of Today: {total} bytes ({total / 1024:.1f} KB) in {len(sizes)} responses"
+        )
         for k, u in sorted(urls.items(), key=lambda kv: kv[1]):
             print(f"  {sizes.get(k, 0):>7} {encodings.get(k) or '-':>5} {u}")
         assert not any("uplot" in u for u in loaded), loaded
         static = [k for k, u in urls.items() if u.endswith((".js", ".css"))]
         compressed = {"gzip", "br", "zstd", "deflate"}
-        assert static and all(encodings.get(k) in compressed for k in static), "JS and CSS should be compressed"
+        assert static and all(encodings.get(k) in compressed for k in static), (
+            "JS and CSS should be compressed"
+        )
         assert total <= BUDGET, f"{total} bytes: {loaded}"
     finally:
         ctx.close()
@@ -110,8 +130,13 @@ def test_auth_responses_are_never_cached(new_context, base_url):
 def test_precache_list_is_current():
     node = shutil.which("node")
     assert node, "node is needed to check frontend/sw.js"
-    out = subprocess.run([node, "frontend/tools/precache.mjs", "--check"], cwd=ROOT,  # noqa: S603
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [node, "frontend/tools/precache.mjs", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -133,12 +158,16 @@ def test_a_new_version_waits_for_the_user_then_takes_over(new_context, tmp_path)
         page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
         expect(page.get_by_text("A new version of Limber is ready.")).to_be_visible()
         # Until the user says so, the page keeps the worker it started with.
-        assert page.evaluate("async () => !!(await navigator.serviceWorker.getRegistration()).waiting")
+        assert page.evaluate(
+            "async () => !!(await navigator.serviceWorker.getRegistration()).waiting"
+        )
         with page.expect_event("load"):
             page.get_by_role("button", name="Update now").click()
         expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
         expect(page.get_by_text("A new version of Limber is ready.")).to_have_count(0)
-        assert page.evaluate("async () => !(await navigator.serviceWorker.getRegistration()).waiting")
+        assert page.evaluate(
+            "async () => !(await navigator.serviceWorker.getRegistration()).waiting"
+        )
         assert page.evaluate("() => !!navigator.serviceWorker.controller")
     finally:
         server.stop()

@@ -48,8 +48,15 @@ def test_runner_signs_up_logs_a_run_follows_a_routine_and_sees_progress(new_cont
     sign_up(page, "Robin Test", unique_email(), "a long test password 1")
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
 
-    log_run(page, distance="8", duration="48:00", surface="Trail", workout="Hills", stiffness=7,
-            flags=("Pain shooting down a leg",))
+    log_run(
+        page,
+        distance="8",
+        duration="48:00",
+        surface="Trail",
+        workout="Hills",
+        stiffness=7,
+        flags=("Pain shooting down a leg",),
+    )
     expect(page.get_by_role("heading", name="Estimated load")).to_be_visible()
     expect(page.get_by_text(re.compile(r"about [\d,]+–[\d,]+"))).to_be_visible()
     expect(page.get_by_role("heading", name="Time to get it assessed")).to_be_visible()
@@ -59,7 +66,9 @@ def test_runner_signs_up_logs_a_run_follows_a_routine_and_sees_progress(new_cont
     page.get_by_role("link", name="Back to Today").click()
     page.get_by_role("heading", name="Your routines").wait_for()
     if page.get_by_role("listitem").filter(has_text=name).count():
-        expect(page.get_by_role("listitem").filter(has_text=name).get_by_text("Done")).to_be_visible()
+        expect(
+            page.get_by_role("listitem").filter(has_text=name).get_by_text("Done")
+        ).to_be_visible()
     sessions = api_json(page, "/api/v1/sessions")["items"]
     assert len(sessions) == 1
 

@@ -39,8 +39,15 @@ def runner_views(page: Page) -> Iterator[str]:
     page.goto("/log")
     page.get_by_role("button", name="Save run").wait_for()
     yield "log-run"
-    log_run(page, distance="6", duration="36:00", surface="Trail", workout="Hills", stiffness=6,
-            flags=("Pain shooting down a leg",))
+    log_run(
+        page,
+        distance="6",
+        duration="36:00",
+        surface="Trail",
+        workout="Hills",
+        stiffness=6,
+        flags=("Pain shooting down a leg",),
+    )
     yield "run-saved"
     page.goto("/progress")
     page.locator("figure.chart canvas").wait_for()
