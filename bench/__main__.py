@@ -187,6 +187,10 @@ def run(database_url: str | None, runs: int, clients: int, repeat: int) -> list[
             ("GET /api/v1/runs?limit=50", lambda: runner.get("/api/v1/runs?limit=50")),
             ("GET /api/v1/today", lambda: runner.get(f"/api/v1/today?date={today}")),
             ("GET /api/v1/progress", lambda: runner.get("/api/v1/progress")),
+            (
+                "GET /api/v1/progress (all)",
+                lambda: runner.get(f"/api/v1/progress?from=2000-01-01&to={today}"),
+            ),
             ("GET /api/v1/clients", lambda: coach.get("/api/v1/clients")),
             ("GET /api/v1/alerts", lambda: coach.get("/api/v1/alerts")),
         ]

@@ -154,19 +154,32 @@ def quiet_alerts(
     practitioner_id: uuid.UUID, clients: Iterable[ClientActivity], now: datetime
 ) -> None:
     """Raise an alert for each client with nothing logged for 14 days."""
-    store_many(
-        [
-            _alert(
-                "inactive",
-                "warning",
-                f"inactive:{c.last_active.date().isoformat()}",
-                f"Nothing logged since {c.last_active.date().isoformat()}.",
+    quiet = [c for c in clients if now - c.last_active >= timedelta(days=QUIET_DAYS)]
+    if not quiet:
+        return
+    # Most quiet clients were noticed on an earlier read: skip them rather than send
+    # an insert per client that the unique key would throw away anyway.
+    raised = set(
+        db.session.execute(
+            select(Alert.runner_id, Alert.key).where(
+                Alert.practitioner_id == practitioner_id, Alert.kind == "inactive"
             )
-            | {"practitioner_id": practitioner_id, "runner_id": c.id}
-            for c in clients
-            if now - c.last_active >= timedelta(days=QUIET_DAYS)
-        ]
+        ).tuples()
     )
+    fresh = []
+    for c in quiet:
+        key = f"inactive:{c.last_active.date().isoformat()}"
+        if (c.id, key) not in raised:
+            fresh.append(
+                _alert(
+                    "inactive",
+                    "warning",
+                    key,
+                    f"Nothing logged since {c.last_active.date().isoformat()}.",
+                )
+                | {"practitioner_id": practitioner_id, "runner_id": c.id}
+            )
+    store_many(fresh)
 
 
 def _visible(practitioner_id: uuid.UUID) -> Select[tuple[Alert]]:

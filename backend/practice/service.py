@@ -200,24 +200,24 @@ class ClientActivity:
 
 def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
     """Each consenting client with their latest run and routine, in one statement."""
-    ranked = (
-        select(
-            Run.user_id,
-            Run.started_at,
-            Run.stiffness,
-            func.row_number()
-            .over(partition_by=Run.user_id, order_by=(Run.started_at.desc(), Run.id.desc()))
-            .label("rank"),
+
+    # Correlated subqueries walk the (user_id, started_at) index backwards and stop at
+    # the first row, so the cost follows the number of clients, not of runs.
+    def latest_run(column: Any) -> Any:
+        return (
+            select(column)
+            .where(Run.user_id == User.id)
+            .order_by(Run.started_at.desc(), Run.id.desc())
+            .limit(1)
+            .correlate(User)
+            .scalar_subquery()
         )
-        .join(Consent, consent_in_force(Run.user_id, practitioner_id))
-        .subquery()
-    )
-    latest = select(ranked).where(ranked.c.rank == 1).subquery()
-    sessions = (
-        select(RoutineSession.runner_id, func.max(RoutineSession.completed_at).label("last_at"))
-        .join(Consent, consent_in_force(RoutineSession.runner_id, practitioner_id))
-        .group_by(RoutineSession.runner_id)
-        .subquery()
+
+    last_session = (
+        select(func.max(RoutineSession.completed_at))
+        .where(RoutineSession.runner_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
     )
     rows = db.session.execute(
         select(
@@ -225,12 +225,9 @@ def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
             User.display_name,
             User.email,
             Consent.granted_at,
-            latest.c.started_at,
-            latest.c.stiffness,
-            sessions.c.last_at,
-        )
-        .join(Consent, consent_in_force(User.id, practitioner_id))
-        .outerjoin(latest, latest.c.user_id == User.id)
-        .outerjoin(sessions, sessions.c.runner_id == User.id)
+            latest_run(Run.started_at),
+            latest_run(Run.stiffness),
+            last_session,
+        ).join(Consent, consent_in_force(User.id, practitioner_id))
     ).all()
     return [ClientActivity(*row) for row in rows]
