@@ -145,11 +145,7 @@ class ClientRuns(MethodView):
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's runs, newest first"""
         client = service.client_for_read(current_user, client_id, "runs")
-        items, cursor = runs.list_runs(
-            client.id, args["from_"], args["to"], args["limit"], args["cursor"]
-        )
-        model, weight = runs.load_model(), runs.body_weight(client)
-        return {"items": [runs.present(r, weight, model) for r in items], "next_cursor": cursor}
+        return runs.runs_page(client, args)
 
 
 @clients_blp.route("/<uuid:client_id>/sessions")
@@ -161,10 +157,7 @@ class ClientSessions(MethodView):
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's routine sessions, newest first"""
         client = service.client_for_read(current_user, client_id, "sessions")
-        items, cursor = routines.list_sessions(
-            client.id, args["from_"], args["to"], args["limit"], args["cursor"]
-        )
-        return {"items": [routines.present_session(s) for s in items], "next_cursor": cursor}
+        return routines.sessions_page(client.id, args)
 
 
 @clients_blp.route("/<uuid:client_id>/progress")

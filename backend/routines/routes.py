@@ -143,10 +143,7 @@ class Sessions(MethodView):
     @plan_blp.response(200, RoutineSessionPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List the routines I have done, newest first"""
-        rows, cursor = service.list_sessions(
-            current_user.id, args["from_"], args["to"], args["limit"], args["cursor"]
-        )
-        return _page([service.present_session(s) for s in rows], cursor)
+        return service.sessions_page(current_user.id, args)
 
     @access("runner")
     @plan_blp.arguments(RoutineSessionIn)

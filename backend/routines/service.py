@@ -324,6 +324,14 @@ def create_session(runner: User, data: dict[str, Any]) -> tuple[RoutineSession, 
     return create_once(RoutineSession, data, "runner_id", runner.id, "session", build)
 
 
+def sessions_page(runner_id: uuid.UUID, args: dict[str, Any]) -> dict[str, Any]:
+    """A page of a runner's routine sessions (`RoutineSessionQueryArgs` in)."""
+    rows, cursor = list_sessions(
+        runner_id, args["from_"], args["to"], args["limit"], args["cursor"]
+    )
+    return {"items": [present_session(s) for s in rows], "next_cursor": cursor}
+
+
 def list_sessions(
     runner_id: uuid.UUID, start: date | None, end: date | None, limit: int, cursor: str | None
 ) -> tuple[list[RoutineSession], str | None]:

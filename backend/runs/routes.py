@@ -25,12 +25,7 @@ class Runs(MethodView):
     @blp.response(200, RunPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List my runs, newest first"""
-        runs, cursor = service.list_runs(
-            current_user.id, args["from_"], args["to"], args["limit"], args["cursor"]
-        )
-        model = service.load_model()
-        weight = service.body_weight(current_user)
-        return {"items": [service.present(r, weight, model) for r in runs], "next_cursor": cursor}
+        return service.runs_page(current_user, args)
 
     @access("runner")
     @blp.arguments(RunIn)

@@ -105,6 +105,13 @@ def list_runs(
     return paginate(stmt, Run.started_at, Run.id, limit, cursor, db.session)
 
 
+def runs_page(user: User, args: dict[str, Any]) -> dict[str, Any]:
+    """A page of this user's runs as the API shows them (`RunQueryArgs` in)."""
+    runs, cursor = list_runs(user.id, args["from_"], args["to"], args["limit"], args["cursor"])
+    model, weight = load_model(), body_weight(user)
+    return {"items": [present(r, weight, model) for r in runs], "next_cursor": cursor}
+
+
 def present(
     run: Run, body_weight_kg: float | None, model: LoadModel | None = None
 ) -> dict[str, Any]:
