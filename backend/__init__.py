@@ -57,10 +57,11 @@ def register_blueprints(app: Flask) -> None:
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
+    from backend.privacy.routes import blp as privacy_blp
     from backend.runs.routes import blp as runs_blp
     from backend.web.routes import blp as web_blp
 
-    for blp in (health_blp, auth_blp, me_blp, runs_blp):
+    for blp in (health_blp, auth_blp, me_blp, privacy_blp, runs_blp):
         api.register_blueprint(blp)
     app.register_blueprint(web_blp)  # last: it serves the PWA for every other path
 
