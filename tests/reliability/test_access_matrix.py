@@ -1,4 +1,4 @@
-"""Every route with an id × every method × six callers: only the allowed cells succeed.
+"""Every route with an id, every method, six callers: only the allowed cells succeed.
 
 The cells come from `app.url_map`; ids are filled with real objects of runner A (see
 world.py). A refused cell must answer 401/403/404 with a bare error envelope, leak none
