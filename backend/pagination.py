@@ -21,7 +21,8 @@ MAX_LIMIT = 100
 
 class PageArgs(BaseSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+    # A query string cannot carry null: absent means None, and the spec must not say nullable.
+    cursor = fields.String(load_default=None, allow_none=False, validate=validate.Length(max=200))
 
 
 def page_schema(item_schema: type[BaseSchema], name: str) -> type[BaseSchema]:
