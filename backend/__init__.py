@@ -22,6 +22,8 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     app.config.update(settings)
 
     register_extensions(app)
+    register_observability(app)
+    register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -52,16 +54,30 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
 
+def register_observability(app: Flask) -> None:
+    from backend.observability import register_observability as register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from backend.security import register_security as register
+
+    register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from backend.auth.routes import blp as auth_blp
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
     from backend.privacy.routes import blp as privacy_blp
+    from backend.routines.routes import blp as library_blp
+    from backend.routines.routes import plan_blp
     from backend.runs.routes import blp as runs_blp
     from backend.web.routes import blp as web_blp
 
-    for blp in (health_blp, auth_blp, me_blp, privacy_blp, runs_blp):
+    for blp in (health_blp, auth_blp, me_blp, privacy_blp, runs_blp, library_blp, plan_blp):
         api.register_blueprint(blp)
     app.register_blueprint(web_blp)  # last: it serves the PWA for every other path
 

@@ -13,7 +13,9 @@ INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 class BaseConfig:
     SECRET_KEY: str | None = "dev-only-not-secret"  # noqa: S105 - replaced outside development
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'limber.db'}"
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # pool_pre_ping: a connection dropped by a database restart is replaced, not used.
+    # hide_parameters: values (passwords hashes, notes) never reach an error message or log.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 1024 * 1024
 
     # OpenAPI (flask-smorest)
@@ -51,6 +53,9 @@ class BaseConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "limber"
+    # Counters fall back to memory while Redis is away, rather than failing requests.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_REGISTER = "10 per hour"
     RATELIMIT_WRITES = "240 per minute"
@@ -58,6 +63,7 @@ class BaseConfig:
 
     FRONTEND_DIR = str(Path(__file__).resolve().parent.parent / "frontend")
     JSON_LOGS = False
+    LOG_LEVEL = "INFO"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -97,6 +103,8 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "RATELIMIT_LOGIN": str,
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_WRITES": str,
+    "RATELIMIT_KEY_PREFIX": str,
+    "LOG_LEVEL": str,
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "JSON_LOGS": lambda v: v.lower() in {"1", "true", "yes"},

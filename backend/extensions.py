@@ -10,11 +10,17 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from backend.db import Base
+from backend.security import is_not_an_api_write, rate_limits_off, writes_limit
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 api = Api()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(
+    key_func=get_remote_address,
+    application_limits=[writes_limit],
+    application_limits_exempt_when=is_not_an_api_write,
+)
+limiter.request_filter(rate_limits_off)
 compress = Compress()

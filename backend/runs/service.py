@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -11,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
 from backend.db import utcnow
-from backend.errors import Conflict, NotFound
+from backend.errors import NotFound
 from backend.extensions import db
+from backend.idempotency import create_once
 from backend.pagination import paginate
 from backend.runs.estimate import LoadModel, Range, estimate_load
 from backend.runs.models import Run
@@ -31,22 +29,6 @@ def load_model() -> LoadModel:
         run_bw=Range(*cfg["LOAD_RUN_BW"]),
         walk_bw=Range(*cfg["LOAD_WALK_BW"]),
     )
-
-
-def fingerprint(data: dict[str, Any]) -> str:
-    """A stable hash of a write request's content (everything but the id)."""
-
-    def norm(value: Any) -> Any:
-        if isinstance(value, datetime):
-            return value.astimezone(UTC).isoformat()
-        if isinstance(value, date | uuid.UUID):
-            return str(value)
-        if isinstance(value, list):
-            return sorted(norm(v) for v in value)
-        return value
-
-    content = {k: norm(v) for k, v in sorted(data.items()) if k != "id"}
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def local_date_of(instant: datetime, timezone: str) -> date:
@@ -71,39 +53,24 @@ def _apply(run: Run, data: dict[str, Any], user: User) -> None:
 
 def create_run(user: User, data: dict[str, Any]) -> tuple[Run, bool]:
     """Store a run; (run, created). A retry with the same id and body returns the first."""
-    fp = fingerprint(data)
-    run_id = data.get("id") or uuid.uuid4()
-    existing = db.session.get(Run, run_id)
-    if existing is not None:
-        return _same_or_conflict(existing, user, fp), False
-    run = Run(
-        id=run_id,
-        user_id=user.id,
-        fingerprint=fp,
-        started_at=utcnow(),
-        stiffness_areas=[],
-        red_flags=[],
-        notes="",
-    )
-    _apply(run, data, user)
-    db.session.add(run)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another request with the same id won the race.
-        db.session.rollback()
-        existing = db.session.get(Run, run_id)
-        if existing is None:
-            raise
-        return _same_or_conflict(existing, user, fp), False
-    run_saved.send(None, run=run, created=True)
-    return run, True
 
+    def build(ident: uuid.UUID, fp: str) -> Run:
+        run = Run(
+            id=ident,
+            user_id=user.id,
+            fingerprint=fp,
+            started_at=utcnow(),
+            stiffness_areas=[],
+            red_flags=[],
+            notes="",
+        )
+        _apply(run, data, user)
+        return run
 
-def _same_or_conflict(existing: Run, user: User, fp: str) -> Run:
-    if existing.user_id != user.id or existing.fingerprint != fp:
-        raise Conflict("A different run was already saved with this id.")
-    return existing
+    run, created = create_once(Run, data, "user_id", user.id, "run", build)
+    if created:
+        run_saved.send(None, run=run, created=True)
+    return run, created
 
 
 def get_run(user: User, run_id: uuid.UUID) -> Run:

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from backend.access import access
+from backend.pagination import PageArgs
+from backend.routines import service
+from backend.routines.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AssignmentPage,
+    AssignmentPatch,
+    ExerciseIn,
+    ExerciseOut,
+    ExercisePage,
+    ExercisePatch,
+    RoutineIn,
+    RoutineOut,
+    RoutinePage,
+    RoutinePatch,
+    RoutineSessionIn,
+    RoutineSessionOut,
+    RoutineSessionPage,
+    RoutineSessionQueryArgs,
+    TodayOut,
+    TodayQueryArgs,
+)
+
+blp = Blueprint("library", __name__, url_prefix="/api/v1", description="Exercises and routines")
+plan_blp = Blueprint(
+    "plan",
+    __name__,
+    url_prefix="/api/v1",
+    description="Today's routines, the routine log and assignments",
+)
+
+
+def _page(rows: list[Any], cursor: str | None) -> dict[str, Any]:
+    return {"items": rows, "next_cursor": cursor}
+
+
+@blp.route("/exercises")
+class Exercises(MethodView):
+    @access("user")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, ExercisePage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the exercises I can use, newest first"""
+        return _page(*service.list_exercises(current_user, args["limit"], args["cursor"]))
+
+    @access("practitioner")
+    @blp.arguments(ExerciseIn)
+    @blp.response(201, ExerciseOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Write an exercise of my own"""
+        return service.create_exercise(current_user, data)
+
+
+@blp.route("/exercises/<uuid:exercise_id>")
+class ExerciseItem(MethodView):
+    @access("user")
+    @blp.response(200, ExerciseOut)
+    def get(self, exercise_id: uuid.UUID) -> Any:
+        """One exercise"""
+        return service.get_exercise(current_user, exercise_id)
+
+    @access("practitioner")
+    @blp.arguments(ExercisePatch)
+    @blp.response(200, ExerciseOut)
+    @blp.alt_response(403, description="Built-in exercises cannot be changed")
+    def patch(self, changes: dict[str, Any], exercise_id: uuid.UUID) -> Any:
+        """Change one of my exercises"""
+        return service.update_exercise(current_user, exercise_id, changes)
+
+    @access("practitioner")
+    @blp.response(204)
+    @blp.alt_response(409, description="A routine still uses the exercise")
+    def delete(self, exercise_id: uuid.UUID) -> None:
+        """Delete one of my exercises"""
+        service.delete_exercise(current_user, exercise_id)
+
+
+@blp.route("/routines")
+class Routines(MethodView):
+    @access("user")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, RoutinePage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the routines I can use, with their steps, newest first"""
+        return _page(*service.list_routines(current_user, args["limit"], args["cursor"]))
+
+    @access("practitioner")
+    @blp.arguments(RoutineIn)
+    @blp.response(201, RoutineOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Write a routine of my own"""
+        return service.create_routine(current_user, data)
+
+
+@blp.route("/routines/<uuid:routine_id>")
+class RoutineItem(MethodView):
+    @access("user")
+    @blp.response(200, RoutineOut)
+    def get(self, routine_id: uuid.UUID) -> Any:
+        """One routine with its steps in order"""
+        return service.get_routine(current_user, routine_id)
+
+    @access("practitioner")
+    @blp.arguments(RoutinePatch)
+    @blp.response(200, RoutineOut)
+    @blp.alt_response(403, description="Built-in routines cannot be changed")
+    def patch(self, changes: dict[str, Any], routine_id: uuid.UUID) -> Any:
+        """Change one of my routines (steps, when sent, replace the list)"""
+        return service.update_routine(current_user, routine_id, changes)
+
+    @access("practitioner")
+    @blp.response(204)
+    @blp.alt_response(409, description="The routine was assigned or done")
+    def delete(self, routine_id: uuid.UUID) -> None:
+        """Delete one of my routines"""
+        service.delete_routine(current_user, routine_id)
+
+
+@plan_blp.route("/today")
+class Today(MethodView):
+    @access("runner")
+    @plan_blp.arguments(TodayQueryArgs, location="query")
+    @plan_blp.response(200, TodayOut)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The routines due on a day, each marked done or not"""
+        return service.today(current_user, args["date"])
+
+
+@plan_blp.route("/sessions")
+class Sessions(MethodView):
+    @access("runner")
+    @plan_blp.arguments(RoutineSessionQueryArgs, location="query")
+    @plan_blp.response(200, RoutineSessionPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the routines I have done, newest first"""
+        rows, cursor = service.list_sessions(
+            current_user.id, args["from_"], args["to"], args["limit"], args["cursor"]
+        )
+        return _page([service.present_session(s) for s in rows], cursor)
+
+    @access("runner")
+    @plan_blp.arguments(RoutineSessionIn)
+    @plan_blp.response(201, RoutineSessionOut)
+    @plan_blp.alt_response(200, schema=RoutineSessionOut, description="Already saved")
+    @plan_blp.alt_response(409, description="Another session already has this id")
+    def post(self, data: dict[str, Any]) -> Any:
+        """Log a routine as done (idempotent when you send your own id)"""
+        session, created = service.create_session(current_user, data)
+        return service.present_session(session), 201 if created else 200
+
+
+@plan_blp.route("/clients/<uuid:client_id>/assignments")
+class ClientAssignments(MethodView):
+    @access("practitioner")
+    @plan_blp.arguments(PageArgs, location="query")
+    @plan_blp.response(200, AssignmentPage)
+    def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
+        """List the routines I assigned to a client, newest first"""
+        return _page(
+            *service.list_assignments(current_user, client_id, args["limit"], args["cursor"])
+        )
+
+    @access("practitioner")
+    @plan_blp.arguments(AssignmentIn)
+    @plan_blp.response(201, AssignmentOut)
+    def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
+        """Assign a routine to a client on some weekdays (0 = Monday)"""
+        return service.create_assignment(current_user, client_id, data)
+
+
+@plan_blp.route("/assignments/<uuid:assignment_id>")
+class AssignmentItem(MethodView):
+    @access("practitioner")
+    @plan_blp.arguments(AssignmentPatch)
+    @plan_blp.response(200, AssignmentOut)
+    def patch(self, changes: dict[str, Any], assignment_id: uuid.UUID) -> Any:
+        """Change an assignment I made"""
+        return service.update_assignment(current_user, assignment_id, changes)
+
+    @access("practitioner")
+    @plan_blp.response(204)
+    def delete(self, assignment_id: uuid.UUID) -> None:
+        """Remove an assignment I made (days already past still count for adherence)"""
+        service.delete_assignment(current_user, assignment_id)

@@ -1,0 +1,266 @@
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from backend.pagination import PageArgs, page_schema
+from backend.routines.models import BODY_AREAS, DOSES, SIDES
+from backend.schemas import AwareDateTime, BaseSchema, require_one_of
+
+
+def _texts(max_items: int, max_len: int, min_items: int = 0, **kwargs: object) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=max_len)),
+        validate=validate.Length(min=min_items, max=max_items),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _weekdays(**kwargs: object) -> fields.List:
+    return fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=0, max=6)),
+        validate=validate.Length(min=1, max=7),
+        metadata={"description": "Days of the week, 0 = Monday … 6 = Sunday."},
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _not_empty(data: dict[str, object]) -> None:
+    if not data:
+        raise ValidationError("Send at least one field to change.")
+
+
+# --- exercises ---------------------------------------------------------------
+
+
+class _ExerciseFields(BaseSchema):
+    name = fields.String(validate=validate.Length(min=1, max=80))
+    summary = fields.String(validate=validate.Length(min=1, max=200))
+    instructions = _texts(12, 500, min_items=1)
+    cues = _texts(8, 200)
+    safety = _texts(8, 200)
+    equipment = fields.String(validate=validate.Length(min=1, max=40))
+    body_areas = fields.List(
+        fields.String(validate=validate.OneOf(BODY_AREAS)),
+        validate=validate.Length(max=len(BODY_AREAS)),
+    )
+
+
+class ExerciseIn(_ExerciseFields):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    instructions = _texts(12, 500, min_items=1, required=True)
+
+
+class ExercisePatch(_ExerciseFields):
+    @validates_schema
+    def _check(self, data: dict[str, object], **_: object) -> None:
+        _not_empty(data)
+
+
+class ExerciseOut(BaseSchema):
+    id = fields.UUID(required=True)
+    slug = fields.String(required=True, allow_none=True)
+    name = fields.String(required=True)
+    summary = fields.String(required=True)
+    instructions = fields.List(fields.String(), required=True)
+    cues = fields.List(fields.String(), required=True)
+    safety = fields.List(fields.String(), required=True)
+    illustration = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Path of an SVG under the web app's root."},
+    )
+    equipment = fields.String(required=True)
+    body_areas = fields.List(fields.String(), required=True)
+    builtin = fields.Boolean(required=True)
+    owner_id = fields.UUID(required=True, allow_none=True)
+    created_at = fields.AwareDateTime(format="iso", required=True)
+    updated_at = fields.AwareDateTime(format="iso", required=True)
+
+
+ExercisePage = page_schema(ExerciseOut, "ExercisePage")
+
+
+# --- routines ------------------------------------------------------------------
+
+
+class StepIn(BaseSchema):
+    exercise_id = fields.UUID(required=True)
+    sets = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=20))
+    reps = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=500))
+    seconds = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=3600))
+    breaths = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=200))
+    side = fields.String(load_default="both", validate=validate.OneOf(SIDES))
+    rest_s = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=900))
+    cues = _texts(6, 200, load_default=list)
+
+    @validates_schema
+    def _one_dose(self, data: dict[str, object], **_: object) -> None:
+        require_one_of(data, *DOSES)
+
+
+class _RoutineFields(BaseSchema):
+    name = fields.String(validate=validate.Length(min=1, max=80))
+    purpose = fields.String(validate=validate.Length(min=1, max=2000))
+    description = fields.String(validate=validate.Length(max=200))
+    safety = _texts(8, 200)
+    estimated_minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=120))
+    steps = fields.List(
+        fields.Nested(StepIn),
+        validate=validate.Length(min=1, max=30),
+        metadata={"description": "The whole list, in order; it replaces the current steps."},
+    )
+
+
+class RoutineIn(_RoutineFields):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    purpose = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    estimated_minutes = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=120)
+    )
+    steps = fields.List(
+        fields.Nested(StepIn), required=True, validate=validate.Length(min=1, max=30)
+    )
+
+
+class RoutinePatch(_RoutineFields):
+    @validates_schema
+    def _check(self, data: dict[str, object], **_: object) -> None:
+        _not_empty(data)
+
+
+class StepOut(BaseSchema):
+    position = fields.Integer(required=True, metadata={"description": "1 for the first step."})
+    sets = fields.Integer(required=True)
+    reps = fields.Integer(required=True, allow_none=True)
+    seconds = fields.Integer(required=True, allow_none=True)
+    breaths = fields.Integer(required=True, allow_none=True)
+    side = fields.String(required=True, validate=validate.OneOf(SIDES))
+    rest_s = fields.Integer(required=True)
+    cues = fields.List(fields.String(), required=True)
+    exercise = fields.Nested(ExerciseOut, required=True)
+
+
+class RoutineBriefOut(BaseSchema):
+    id = fields.UUID(required=True)
+    slug = fields.String(required=True, allow_none=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    estimated_minutes = fields.Integer(required=True)
+    builtin = fields.Boolean(required=True)
+
+
+class RoutineOut(BaseSchema):
+    id = fields.UUID(required=True)
+    slug = fields.String(required=True, allow_none=True)
+    name = fields.String(required=True)
+    purpose = fields.String(required=True)
+    description = fields.String(required=True)
+    safety = fields.List(fields.String(), required=True)
+    estimated_minutes = fields.Integer(required=True)
+    starter = fields.Boolean(required=True)
+    builtin = fields.Boolean(required=True)
+    owner_id = fields.UUID(required=True, allow_none=True)
+    steps = fields.List(fields.Nested(StepOut), required=True)
+    created_at = fields.AwareDateTime(format="iso", required=True)
+    updated_at = fields.AwareDateTime(format="iso", required=True)
+
+
+RoutinePage = page_schema(RoutineOut, "RoutinePage")
+
+
+# --- today and sessions -------------------------------------------------------------
+
+
+class TodayQueryArgs(BaseSchema):
+    date = fields.Date(
+        load_default=None, metadata={"description": "Defaults to today in your time zone."}
+    )
+
+
+class TodayItem(BaseSchema):
+    routine = fields.Nested(RoutineOut, required=True)
+    done = fields.Boolean(required=True)
+    session_id = fields.UUID(required=True, allow_none=True)
+
+
+class TodayOut(BaseSchema):
+    date = fields.Date(required=True)
+    starter = fields.Boolean(
+        required=True, metadata={"description": "True when the starter programme applies."}
+    )
+    items = fields.List(fields.Nested(TodayItem), required=True)
+
+
+class RoutineSessionIn(BaseSchema):
+    id = fields.UUID()
+    routine_id = fields.UUID(required=True)
+    completed_at = AwareDateTime(required=True)
+    notes = fields.String(validate=validate.Length(max=2000))
+
+
+class RoutineSessionOut(BaseSchema):
+    id = fields.UUID(required=True)
+    routine_id = fields.UUID(required=True)
+    routine_name = fields.String(required=True)
+    completed_at = fields.AwareDateTime(format="iso", required=True)
+    local_date = fields.Date(required=True)
+    notes = fields.String(required=True)
+    created_at = fields.AwareDateTime(format="iso", required=True)
+
+
+RoutineSessionPage = page_schema(RoutineSessionOut, "RoutineSessionPage")
+
+
+class RoutineSessionQueryArgs(PageArgs):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+
+# --- assignments -----------------------------------------------------------------
+
+
+class AssignmentIn(BaseSchema):
+    routine_id = fields.UUID(required=True)
+    weekdays = _weekdays(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, object], **_: object) -> None:
+        check_schedule(data)
+
+
+class AssignmentPatch(BaseSchema):
+    routine_id = fields.UUID()
+    weekdays = _weekdays()
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, object], **_: object) -> None:
+        _not_empty(data)
+        check_schedule(data)
+
+
+def check_schedule(data: dict[str, object]) -> None:
+    weekdays = data.get("weekdays")
+    if isinstance(weekdays, list) and len(set(weekdays)) != len(weekdays):
+        raise ValidationError("List each weekday once.", "weekdays")
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if starts is not None and ends is not None and ends < starts:  # type: ignore[operator]
+        raise ValidationError("The end date cannot be before the start date.", "ends_on")
+
+
+class AssignmentOut(BaseSchema):
+    id = fields.UUID(required=True)
+    runner_id = fields.UUID(required=True)
+    routine_id = fields.UUID(required=True)
+    routine = fields.Nested(RoutineBriefOut, required=True)
+    weekdays = fields.List(fields.Integer(), required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True, allow_none=True)
+    assigned_by = fields.UUID(required=True)
+    created_at = fields.AwareDateTime(format="iso", required=True)
+    updated_at = fields.AwareDateTime(format="iso", required=True)
+
+
+AssignmentPage = page_schema(AssignmentOut, "AssignmentPage")

@@ -1,0 +1,506 @@
+"""The exercise and routine library, today's plan, the routine log, assignments, adherence."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from backend.auth.models import User
+from backend.db import utcnow
+from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
+from backend.extensions import db
+from backend.idempotency import create_once
+from backend.pagination import paginate
+from backend.practice.models import Consent
+from backend.practice.service import consenting_client
+from backend.routines import adherence as rules
+from backend.routines.models import (
+    DOSES,
+    Assignment,
+    Exercise,
+    Routine,
+    RoutineSession,
+    RoutineStep,
+)
+from backend.runs.service import local_date_of
+
+Owned = TypeVar("Owned", Exercise, Routine)
+
+# The streak looks back this far, whatever range the adherence figures cover.
+STREAK_LOOKBACK_DAYS = 366
+
+_WITH_STEPS = selectinload(Routine.steps).selectinload(RoutineStep.exercise)
+
+
+def local_today(user: User) -> date:
+    return datetime.now(ZoneInfo(user.timezone)).date()
+
+
+# --- visibility ------------------------------------------------------------------
+
+
+def _practitioner_of(runner_id: Any) -> Any:
+    return select(Consent.practitioner_id).where(
+        Consent.runner_id == runner_id, Consent.revoked_at.is_(None)
+    )
+
+
+def visible(model: type[Owned], user: User) -> ColumnElement[bool]:
+    """Built-ins, plus a practitioner's own items or a runner's practitioner's items."""
+    if user.role == "practitioner":
+        return or_(model.owner_id.is_(None), model.owner_id == user.id)
+    return or_(model.owner_id.is_(None), model.owner_id.in_(_practitioner_of(user.id)))
+
+
+def _get_visible(model: type[Owned], user: User, ident: uuid.UUID, options: Sequence[Any]) -> Owned:
+    found = db.session.scalar(
+        select(model).where(model.id == ident, visible(model, user)).options(*options)
+    )
+    if found is None:
+        raise NotFound(f"No such {model.__name__.lower()}.")
+    return found
+
+
+def _get_own(model: type[Owned], user: User, ident: uuid.UUID, options: Sequence[Any]) -> Owned:
+    found = _get_visible(model, user, ident, options)
+    if found.owner_id is None:
+        raise Forbidden(f"Built-in {model.__tablename__} cannot be changed.")
+    return found
+
+
+# --- exercises -----------------------------------------------------------------------
+
+
+def list_exercises(user: User, limit: int, cursor: str | None) -> tuple[list[Exercise], str | None]:
+    stmt = select(Exercise).where(visible(Exercise, user))
+    return paginate(stmt, Exercise.created_at, Exercise.id, limit, cursor, db.session)
+
+
+def get_exercise(user: User, exercise_id: uuid.UUID) -> Exercise:
+    return _get_visible(Exercise, user, exercise_id, ())
+
+
+def create_exercise(user: User, data: dict[str, Any]) -> Exercise:
+    exercise = Exercise(owner_id=user.id, cues=[], safety=[], body_areas=[], equipment="none")
+    _apply(exercise, data)
+    db.session.add(exercise)
+    db.session.commit()
+    return exercise
+
+
+def update_exercise(user: User, exercise_id: uuid.UUID, changes: dict[str, Any]) -> Exercise:
+    exercise = _get_own(Exercise, user, exercise_id, ())
+    _apply(exercise, changes)
+    db.session.commit()
+    return exercise
+
+
+def delete_exercise(user: User, exercise_id: uuid.UUID) -> None:
+    exercise = _get_own(Exercise, user, exercise_id, ())
+    if db.session.scalar(select(exists().where(RoutineStep.exercise_id == exercise.id))):
+        raise Conflict("A routine uses this exercise; take it out of the routine first.")
+    db.session.delete(exercise)
+    db.session.commit()
+
+
+def _apply(target: Any, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if key == "body_areas":
+            value = sorted(set(value))
+        setattr(target, key, value)
+
+
+# --- routines --------------------------------------------------------------------------
+
+
+def list_routines(user: User, limit: int, cursor: str | None) -> tuple[list[Routine], str | None]:
+    stmt = select(Routine).where(visible(Routine, user)).options(_WITH_STEPS)
+    return paginate(stmt, Routine.created_at, Routine.id, limit, cursor, db.session)
+
+
+def get_routine(user: User, routine_id: uuid.UUID) -> Routine:
+    return _get_visible(Routine, user, routine_id, (_WITH_STEPS,))
+
+
+def create_routine(user: User, data: dict[str, Any]) -> Routine:
+    data = dict(data)
+    steps = data.pop("steps")
+    exercises = _step_exercises(user, steps)
+    routine = Routine(owner_id=user.id, description="", safety=[])
+    _apply(routine, data)
+    set_steps(routine, steps, exercises)
+    db.session.add(routine)
+    db.session.commit()
+    return get_routine(user, routine.id)
+
+
+def update_routine(user: User, routine_id: uuid.UUID, changes: dict[str, Any]) -> Routine:
+    routine = _get_own(Routine, user, routine_id, (_WITH_STEPS,))
+    changes = dict(changes)
+    steps = changes.pop("steps", None)
+    _apply(routine, changes)
+    if steps is not None:
+        set_steps(routine, steps, _step_exercises(user, steps))
+        routine.updated_at = utcnow()  # steps live in their own table
+    db.session.commit()
+    return get_routine(user, routine.id)
+
+
+def delete_routine(user: User, routine_id: uuid.UUID) -> None:
+    routine = _get_own(Routine, user, routine_id, ())
+    used = select(
+        or_(
+            exists().where(Assignment.routine_id == routine.id),
+            exists().where(RoutineSession.routine_id == routine.id),
+        )
+    )
+    if db.session.scalar(used):
+        raise Conflict(
+            "This routine has been assigned or done, so it stays for the record; "
+            "end its assignments instead."
+        )
+    db.session.delete(routine)
+    db.session.commit()
+
+
+def _step_exercises(user: User, steps: list[dict[str, Any]]) -> dict[uuid.UUID, Exercise]:
+    """The exercises the steps name; any the user cannot see is a field error."""
+    wanted = {s["exercise_id"] for s in steps}
+    found = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Exercise).where(Exercise.id.in_(wanted), visible(Exercise, user))
+        )
+    }
+    missing = {
+        str(i): {"exercise_id": ["No such exercise."]}
+        for i, s in enumerate(steps)
+        if s["exercise_id"] not in found
+    }
+    if missing:
+        raise Unprocessable(errors={"json": {"steps": missing}})
+    return found
+
+
+def step_values(step: dict[str, Any], exercise: Exercise) -> dict[str, Any]:
+    values = {
+        "exercise_id": exercise.id,
+        "sets": step.get("sets", 1),
+        "side": step.get("side", "both"),
+        "rest_s": step.get("rest_s", 0),
+        "cues": list(step.get("cues") or []),
+    }
+    values.update({dose: step.get(dose) for dose in DOSES})
+    return values
+
+
+def set_steps(
+    routine: Routine, steps: list[dict[str, Any]], exercises: dict[Any, Exercise]
+) -> bool:
+    """Make the routine's steps match `steps`, changing rows in place; True if anything did.
+
+    Rows keep their position, so a re-saved routine never holds two steps at one place.
+    `exercises` maps each step's `exercise_id` (or, for built-in content, slug) to its row.
+    """
+    changed = False
+    for index, step in enumerate(steps):
+        exercise = exercises[step["exercise_id"]]
+        values = step_values(step, exercise)
+        if index < len(routine.steps):
+            row = routine.steps[index]
+            for key, value in values.items():
+                if getattr(row, key) != value:
+                    setattr(row, key, value)
+                    changed = True
+            row.exercise = exercise
+        else:
+            routine.steps.append(RoutineStep(position=index + 1, exercise=exercise, **values))
+            changed = True
+    if len(routine.steps) > len(steps):
+        del routine.steps[len(steps) :]
+        changed = True
+    return changed
+
+
+# --- plans ----------------------------------------------------------------------------
+
+
+def _author_still_trusted() -> ColumnElement[bool]:
+    """Join condition: the runner still consents to the practitioner who assigned this."""
+    return and_(
+        Consent.runner_id == Assignment.runner_id,
+        Consent.practitioner_id == Assignment.assigned_by,
+        Consent.revoked_at.is_(None),
+    )
+
+
+def _live_schedules(runner_ids: Iterable[uuid.UUID], start: date, end: date) -> Any:
+    """Assignments touching [start, end] made by a practitioner the runner still consents to."""
+    return (
+        select(Assignment)
+        .join(Consent, _author_still_trusted())
+        .where(
+            Assignment.runner_id.in_(list(runner_ids)),
+            Assignment.starts_on <= end,
+            or_(Assignment.ends_on.is_(None), Assignment.ends_on >= start),
+        )
+        .order_by(Assignment.starts_on, Assignment.created_at, Assignment.id)
+    )
+
+
+def starter_routine_ids() -> list[uuid.UUID]:
+    return list(
+        db.session.scalars(
+            select(Routine.id)
+            .where(Routine.starter_order.is_not(None), Routine.owner_id.is_(None))
+            .order_by(Routine.starter_order)
+        )
+    )
+
+
+def today(runner: User, day: date | None) -> dict[str, Any]:
+    """The routines due on `day` (default: the runner's today), each with whether it is done."""
+    day = day or local_today(runner)
+    schedules = list(db.session.scalars(_live_schedules([runner.id], day, day)))
+    starter = not schedules
+    if starter:
+        routines = list(
+            db.session.scalars(
+                select(Routine)
+                .where(Routine.starter_order.is_not(None), Routine.owner_id.is_(None))
+                .order_by(Routine.starter_order)
+                .options(_WITH_STEPS)
+            )
+        )
+    else:
+        due = rules.plan_for_day(schedules, day)
+        by_id = {
+            r.id: r
+            for r in db.session.scalars(
+                select(Routine).where(Routine.id.in_(due)).options(_WITH_STEPS)
+            )
+        }
+        routines = [by_id[i] for i in due if i in by_id]
+    sessions = db.session.execute(
+        select(RoutineSession.routine_id, RoutineSession.id)
+        .where(RoutineSession.runner_id == runner.id, RoutineSession.local_date == day)
+        .order_by(RoutineSession.completed_at)
+    )
+    latest = dict(sessions.tuples().all())  # later sessions overwrite earlier ones
+    return {
+        "date": day,
+        "starter": starter,
+        "items": [
+            {"routine": r, "done": r.id in latest, "session_id": latest.get(r.id)} for r in routines
+        ],
+    }
+
+
+# --- sessions --------------------------------------------------------------------------
+
+
+def create_session(runner: User, data: dict[str, Any]) -> tuple[RoutineSession, bool]:
+    """Log a routine as done; (session, created). Retries with the same id and body are safe."""
+    routine_id = data["routine_id"]
+
+    def build(ident: uuid.UUID, fp: str) -> RoutineSession:
+        return RoutineSession(
+            id=ident,
+            runner_id=runner.id,
+            routine=_get_visible(Routine, runner, routine_id, ()),
+            completed_at=data["completed_at"],
+            local_date=local_date_of(data["completed_at"], runner.timezone),
+            notes=data.get("notes", ""),
+            fingerprint=fp,
+        )
+
+    return create_once(RoutineSession, data, "runner_id", runner.id, "session", build)
+
+
+def list_sessions(
+    runner_id: uuid.UUID, start: date | None, end: date | None, limit: int, cursor: str | None
+) -> tuple[list[RoutineSession], str | None]:
+    stmt = (
+        select(RoutineSession)
+        .where(RoutineSession.runner_id == runner_id)
+        .options(selectinload(RoutineSession.routine))
+    )
+    if start is not None:
+        stmt = stmt.where(RoutineSession.local_date >= start)
+    if end is not None:
+        stmt = stmt.where(RoutineSession.local_date <= end)
+    return paginate(stmt, RoutineSession.completed_at, RoutineSession.id, limit, cursor, db.session)
+
+
+def present_session(session: RoutineSession) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "routine_id": session.routine_id,
+        "routine_name": session.routine.name,
+        "completed_at": session.completed_at,
+        "local_date": session.local_date,
+        "notes": session.notes,
+        "created_at": session.created_at,
+    }
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+
+def list_assignments(
+    practitioner: User, client_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[Assignment], str | None]:
+    client = consenting_client(practitioner.id, client_id)
+    stmt = (
+        select(Assignment)
+        .where(
+            Assignment.runner_id == client.id,
+            Assignment.assigned_by == practitioner.id,
+            Assignment.deleted_at.is_(None),
+        )
+        .options(selectinload(Assignment.routine))
+    )
+    return paginate(stmt, Assignment.created_at, Assignment.id, limit, cursor, db.session)
+
+
+def create_assignment(practitioner: User, client_id: uuid.UUID, data: dict[str, Any]) -> Assignment:
+    client = consenting_client(practitioner.id, client_id)
+    assignment = Assignment(
+        runner_id=client.id,
+        assigned_by=practitioner.id,
+        routine=_assignable(practitioner, data["routine_id"]),
+        weekdays=sorted(data["weekdays"]),
+        starts_on=data["starts_on"],
+        ends_on=data.get("ends_on"),
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def _assignable(practitioner: User, routine_id: uuid.UUID) -> Routine:
+    routine = db.session.scalar(
+        select(Routine).where(Routine.id == routine_id, visible(Routine, practitioner))
+    )
+    if routine is None:
+        raise Unprocessable(errors={"json": {"routine_id": ["No such routine."]}})
+    return routine
+
+
+def _own_assignment(practitioner: User, assignment_id: uuid.UUID) -> tuple[Assignment, User]:
+    """The assignment and its runner, only for its author while the runner consents."""
+    row = db.session.execute(
+        select(Assignment, User)
+        .join(User, User.id == Assignment.runner_id)
+        .join(Consent, _author_still_trusted())
+        .where(
+            Assignment.id == assignment_id,
+            Assignment.assigned_by == practitioner.id,
+            Assignment.deleted_at.is_(None),
+        )
+        .options(selectinload(Assignment.routine))
+    ).first()
+    if row is None:
+        raise NotFound("No such assignment.")
+    return row[0], row[1]
+
+
+def update_assignment(
+    practitioner: User, assignment_id: uuid.UUID, changes: dict[str, Any]
+) -> Assignment:
+    assignment, _ = _own_assignment(practitioner, assignment_id)
+    starts = changes.get("starts_on", assignment.starts_on)
+    ends = changes.get("ends_on", assignment.ends_on)
+    if ends is not None and ends < starts:
+        raise Unprocessable(
+            errors={"json": {"ends_on": ["The end date cannot be before the start date."]}}
+        )
+    if "routine_id" in changes:
+        assignment.routine = _assignable(practitioner, changes["routine_id"])
+    if "weekdays" in changes:
+        assignment.weekdays = sorted(changes["weekdays"])
+    assignment.starts_on, assignment.ends_on = starts, ends
+    db.session.commit()
+    return assignment
+
+
+def delete_assignment(practitioner: User, assignment_id: uuid.UUID) -> None:
+    """Remove an assignment. One that already began keeps its past days, for adherence."""
+    assignment, runner = _own_assignment(practitioner, assignment_id)
+    runner_today = local_today(runner)
+    if assignment.starts_on >= runner_today:
+        db.session.delete(assignment)
+    else:
+        yesterday = runner_today - timedelta(days=1)
+        if assignment.ends_on is None or assignment.ends_on > yesterday:
+            assignment.ends_on = yesterday
+        assignment.deleted_at = utcnow()
+    db.session.commit()
+
+
+# --- adherence ----------------------------------------------------------------------------
+
+
+def sessions_by_day(runner_id: uuid.UUID, start: date, end: date) -> dict[date, set[uuid.UUID]]:
+    """Which routines the runner did on each local day in [start, end] (one query)."""
+    return _sessions_by_runner_day([runner_id], start, end).get(runner_id, {})
+
+
+def _sessions_by_runner_day(
+    runner_ids: Sequence[uuid.UUID], start: date, end: date
+) -> dict[uuid.UUID, dict[date, set[uuid.UUID]]]:
+    rows = db.session.execute(
+        select(RoutineSession.runner_id, RoutineSession.local_date, RoutineSession.routine_id)
+        .where(
+            RoutineSession.runner_id.in_(list(runner_ids)),
+            RoutineSession.local_date >= start,
+            RoutineSession.local_date <= end,
+        )
+        .distinct()
+    )
+    result: dict[uuid.UUID, dict[date, set[uuid.UUID]]] = defaultdict(lambda: defaultdict(set))
+    for runner_id, day, routine_id in rows:
+        result[runner_id][day].add(routine_id)
+    return result
+
+
+def adherence_for(runner_id: uuid.UUID, start: date, end: date, today: date) -> rules.Adherence:
+    """Planned and done routines in [start, end] (days after `today` are not due yet)."""
+    return adherence_for_many([runner_id], start, end, today)[runner_id]
+
+
+def adherence_for_many(
+    runner_ids: Sequence[uuid.UUID], start: date, end: date, today: date | None = None
+) -> dict[uuid.UUID, rules.Adherence]:
+    """Adherence for several runners in four queries; `today` defaults to each one's own."""
+    runners = list(db.session.scalars(select(User).where(User.id.in_(list(runner_ids)))))
+    if not runners:
+        return {}
+    todays = {r.id: today or local_today(r) for r in runners}
+    first = {r.id: local_date_of(r.created_at, r.timezone) for r in runners}
+    earliest = min(start, *(t - timedelta(days=STREAK_LOOKBACK_DAYS) for t in todays.values()))
+    latest = max(end, *todays.values())
+    schedules: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
+    for assignment in db.session.scalars(_live_schedules(todays, earliest, latest)):
+        schedules[assignment.runner_id].append(assignment)
+    starter = starter_routine_ids()
+    done = _sessions_by_runner_day(list(todays), earliest, latest)
+    result: dict[uuid.UUID, rules.Adherence] = {}
+    for runner_id, runner_today in todays.items():
+        # Days before sign-up and days not yet reached are not planned.
+        lookback = min(start, runner_today - timedelta(days=STREAK_LOOKBACK_DAYS))
+        history = rules.plan_for_range(
+            schedules[runner_id], max(first[runner_id], lookback), runner_today, starter
+        )
+        in_range = {day: due for day, due in history.items() if start <= day <= end}
+        result[runner_id] = rules.adherence(
+            in_range, done.get(runner_id, {}), runner_today, streak_from=history
+        )
+    return result
