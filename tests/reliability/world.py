@@ -119,6 +119,7 @@ def build_world(app: Flask, make_user: Any) -> World:
         "R": make_user(role="practitioner"),
     }
     world = World(app, users)
+    _load_builtin_content(app)
     world.clients["anonymous"] = Api(app.test_client())
     for actor in ("A", "B", "P", "Q", "R"):
         world.clients[actor] = Api(app.test_client()).login(users[actor])
@@ -131,6 +132,16 @@ def build_world(app: Flask, make_user: Any) -> World:
     _must(world.client("B").post("/api/v1/runs", run_body(notes="B's own run")))
     _optional_content(world, a, p)
     return world
+
+
+def _load_builtin_content(app: Flask) -> None:
+    try:
+        from backend.routines.content import load_builtin
+    except ImportError:  # the routines feature is not merged
+        return
+    with app.app_context():
+        load_builtin()
+        db.session.remove()
 
 
 def _optional_content(world: World, a: Api, p: Api) -> None:
