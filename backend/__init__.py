@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     register_observability(app)
     register_security(app)
     register_blueprints(app)
+    register_signals()
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -71,15 +72,36 @@ def register_blueprints(app: Flask) -> None:
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
+    from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.privacy.routes import blp as privacy_blp
+    from backend.progress.routes import blp as progress_blp
     from backend.routines.routes import blp as library_blp
     from backend.routines.routes import plan_blp
     from backend.runs.routes import blp as runs_blp
     from backend.web.routes import blp as web_blp
 
-    for blp in (health_blp, auth_blp, me_blp, privacy_blp, runs_blp, library_blp, plan_blp):
+    for blp in (
+        health_blp,
+        auth_blp,
+        me_blp,
+        privacy_blp,
+        runs_blp,
+        library_blp,
+        plan_blp,
+        progress_blp,
+        practice_blp,
+        consent_blp,
+        clients_blp,
+        alerts_blp,
+    ):
         api.register_blueprint(blp)
     app.register_blueprint(web_blp)  # last: it serves the PWA for every other path
+
+
+def register_signals() -> None:
+    from backend.practice.alerts import connect_signals
+
+    connect_signals()
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.auth.models import User
 from backend.auth.service import hasher
 from backend.extensions import db
-from backend.practice.models import Consent
+from backend.practice.models import Alert, ClientNote, Consent
 from backend.practice.service import current_invite
+from backend.routines.content import load_builtin
+from backend.routines.models import Routine
+from backend.routines.service import create_assignment, create_session
+from backend.runs.models import Run
 from backend.runs.service import create_run
 
 
@@ -35,8 +39,9 @@ DEMO_LOGINS = (RUNNER, PRACTITIONER, HILLS, FLAGGED)
 WEEKS = 12
 
 
-def _user(login: DemoLogin, weight: str | None) -> User:
+def _user(login: DemoLogin, weight: str | None, joined: datetime) -> User:
     user = User(
+        created_at=joined,
         email=login.email,
         password_hash=hasher().hash(login.password),
         display_name=login.display_name,
@@ -55,11 +60,12 @@ def create_demo(now: datetime | None = None) -> bool:
         return False
     now = now or datetime.now(UTC)
     rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security
-    coach = _user(PRACTITIONER, None)
+    joined = now - timedelta(weeks=WEEKS + 1)
+    coach = _user(PRACTITIONER, None, joined)
     runners = {
-        "improving": _user(RUNNER, "72.5"),
-        "hills": _user(HILLS, "81"),
-        "flagged": _user(FLAGGED, "64"),
+        "improving": _user(RUNNER, "72.5", joined),
+        "hills": _user(HILLS, "81", joined),
+        "flagged": _user(FLAGGED, "64", joined),
     }
     db.session.flush()
     current_invite(coach)
@@ -68,14 +74,77 @@ def create_demo(now: datetime | None = None) -> bool:
             Consent(
                 runner_id=runner.id,
                 practitioner_id=coach.id,
-                granted_at=now - timedelta(weeks=WEEKS + 1),
+                granted_at=joined,
             )
         )
     db.session.commit()
     for kind, runner in runners.items():
         for data in _runs(kind, now, rng):
             create_run(runner, data)
+    _routines(coach, runners, now, rng)
+    _seen_older_alerts(coach, now)
+    db.session.add_all(
+        ClientNote(practitioner_id=coach.id, runner_id=runners[kind].id, body=body)
+        for kind, body in NOTES
+    )
+    db.session.commit()
     return True
+
+
+def _seen_older_alerts(coach: User, now: datetime) -> None:
+    """The coach has already looked at alerts about runs more than two weeks old."""
+    old_runs = select(Run.id).where(Run.local_date < (now - timedelta(days=14)).date())
+    db.session.execute(
+        update(Alert)
+        .where(Alert.practitioner_id == coach.id, Alert.run_id.in_(old_runs))
+        .values(acknowledged_at=now)
+    )
+
+
+# Routine plans per story: (routine slug, weekdays with 0 = Monday).
+PLANS = {
+    "improving": [("coregous-ball-breathing", list(range(7))), ("low-back-release", [0, 2, 4])],
+    "hills": [("core-stability", [0, 2, 4]), ("hill-positioning", [1, 5])],
+    "flagged": [("hip-circles", list(range(7)))],
+}
+# How often each runner does a planned routine.
+FOLLOW_THROUGH = {"improving": 0.9, "hills": 0.6, "flagged": 0.5}
+NOTES = (
+    ("improving", "Breathing and ball release every evening; stiffness easing week on week."),
+    ("hills", "Stiffness follows hill sessions. Work on posture on the climbs; core twice a week."),
+    ("flagged", "Reported pain down the leg: asked to book a physio assessment before running."),
+)
+
+
+def _routines(coach: User, runners: dict[str, User], now: datetime, rng: random.Random) -> None:
+    """Assign each runner a plan and log the sessions they did, shaped by their story."""
+    if not db.session.scalar(select(Routine.id).where(Routine.slug.is_not(None)).limit(1)):
+        load_builtin()
+        db.session.commit()
+    ids = dict(db.session.execute(select(Routine.slug, Routine.id)).tuples().all())
+    first = (now - timedelta(weeks=WEEKS)).date()
+    for kind, runner in runners.items():
+        plan = [(ids[slug], days) for slug, days in PLANS[kind] if slug in ids]
+        for routine_id, weekdays in plan:
+            create_assignment(
+                coach,
+                runner.id,
+                {"routine_id": routine_id, "weekdays": weekdays, "starts_on": first},
+            )
+        for offset in range((now.date() - first).days):
+            day = first + timedelta(days=offset)
+            # The flagged runner stopped their routines three weeks ago.
+            if kind == "flagged" and day > now.date() - timedelta(weeks=3):
+                break
+            for routine_id, weekdays in plan:
+                if day.weekday() in weekdays and rng.random() < FOLLOW_THROUGH[kind]:
+                    create_session(
+                        runner, {"routine_id": routine_id, "completed_at": _evening(day)}
+                    )
+
+
+def _evening(day: date) -> datetime:
+    return datetime.combine(day, time(19, 30), tzinfo=UTC)
 
 
 def _runs(kind: str, now: datetime, rng: random.Random) -> list[dict[str, object]]:

@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.auth.models import User
 from backend.db import Base, UTCDateTime, new_uuid, utcnow
 
 
@@ -42,3 +43,69 @@ class Consent(Base):
     practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+ALERT_KINDS = ("red_flag", "high_stiffness", "worsening", "inactive")
+# Most serious first; red flags use the run's advice tier, the rest are warnings.
+ALERT_LEVELS = ("emergency", "urgent", "see_professional", "warning")
+
+
+class Alert(Base):
+    """Something a practitioner should look at; open until they acknowledge it."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        # The key says what the alert is about (a run, a week, a quiet spell), so the same
+        # event never raises a second alert, even after the first was acknowledged.
+        UniqueConstraint("practitioner_id", "runner_id", "key"),
+        Index("ix_alerts_practitioner_id_created_at", "practitioner_id", "created_at"),
+        Index("ix_alerts_runner_id", "runner_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(80))
+    message: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    runner: Mapped[User] = relationship(foreign_keys=[runner_id])
+
+
+class ClientNote(Base):
+    """A practitioner's private note about a client; the client never sees it."""
+
+    __tablename__ = "client_notes"
+    __table_args__ = (
+        Index(
+            "ix_client_notes_practitioner_id_runner_id",
+            "practitioner_id",
+            "runner_id",
+            "created_at",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccessLog(Base):
+    """One practitioner read of a runner's data, shown to the runner."""
+
+    __tablename__ = "access_logs"
+    __table_args__ = (Index("ix_access_logs_runner_id_at", "runner_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])

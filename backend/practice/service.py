@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from backend.auth.models import User
-from backend.db import utcnow
+from backend.db import new_uuid, utcnow
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.extensions import db
-from backend.practice.models import Consent, PracticeInvite
+from backend.pagination import paginate
+from backend.practice.models import AccessLog, ClientNote, Consent, PracticeInvite
+from backend.routines.models import RoutineSession
+from backend.runs.models import Run
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
@@ -88,13 +95,18 @@ def revoke_practitioner(runner: User) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def consent_in_force(runner_id: Any, practitioner_id: Any) -> ColumnElement[bool]:
+    """Join or filter condition: this runner consents to this practitioner right now."""
+    return and_(
+        Consent.runner_id == runner_id,
+        Consent.practitioner_id == practitioner_id,
+        Consent.revoked_at.is_(None),
+    )
+
+
 def consenting_clients_query(practitioner_id: uuid.UUID) -> Select[tuple[User]]:
     """Runners who consent to this practitioner right now (a select of User)."""
-    return (
-        select(User)
-        .join(Consent, Consent.runner_id == User.id)
-        .where(Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None))
-    )
+    return select(User).join(Consent, consent_in_force(User.id, practitioner_id))
 
 
 def consenting_client(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> User:
@@ -105,3 +117,120 @@ def consenting_client(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> User:
     if client is None:
         raise NotFound("No such client.")
     return client
+
+
+def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what: str) -> None:
+    """Log a practitioner's read of these runners' data, in one INSERT, and commit."""
+    if runner_ids:
+        now = utcnow()
+        db.session.execute(
+            insert(AccessLog).values(
+                [
+                    {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
+                    | {"what": what, "at": now}
+                    for rid in runner_ids
+                ]
+            )
+        )
+    db.session.commit()
+
+
+def client_for_read(practitioner: User, client_id: uuid.UUID, what: str) -> User:
+    """The consenting client, with the read logged for them to see."""
+    client = consenting_client(practitioner.id, client_id)
+    record_access(practitioner.id, [client.id], what)
+    return client
+
+
+def linked_since(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> datetime:
+    granted = db.session.scalar(
+        select(Consent.granted_at).where(consent_in_force(client_id, practitioner_id))
+    )
+    if granted is None:
+        raise NotFound("No such client.")
+    return granted
+
+
+def add_note(practitioner: User, client_id: uuid.UUID, body: str) -> ClientNote:
+    consenting_client(practitioner.id, client_id)
+    note = ClientNote(practitioner_id=practitioner.id, runner_id=client_id, body=body.strip())
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def list_notes(
+    practitioner: User, client_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[ClientNote], str | None]:
+    consenting_client(practitioner.id, client_id)
+    stmt = select(ClientNote).where(
+        ClientNote.practitioner_id == practitioner.id, ClientNote.runner_id == client_id
+    )
+    return paginate(stmt, ClientNote.created_at, ClientNote.id, limit, cursor, db.session)
+
+
+def list_access_log(
+    runner: User, limit: int, cursor: str | None
+) -> tuple[list[AccessLog], str | None]:
+    stmt = (
+        select(AccessLog)
+        .where(AccessLog.runner_id == runner.id)
+        .options(joinedload(AccessLog.practitioner))
+    )
+    return paginate(stmt, AccessLog.at, AccessLog.id, limit, cursor, db.session)
+
+
+@dataclass(frozen=True)
+class ClientActivity:
+    """A consenting client and when they last did anything."""
+
+    id: uuid.UUID
+    display_name: str
+    email: str
+    linked_since: datetime
+    last_run_at: datetime | None
+    latest_stiffness: int | None
+    last_session_at: datetime | None
+
+    @property
+    def last_active(self) -> datetime:
+        times = (self.linked_since, self.last_run_at, self.last_session_at)
+        return max(t for t in times if t is not None)
+
+
+def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
+    """Each consenting client with their latest run and routine, in one statement."""
+    ranked = (
+        select(
+            Run.user_id,
+            Run.started_at,
+            Run.stiffness,
+            func.row_number()
+            .over(partition_by=Run.user_id, order_by=(Run.started_at.desc(), Run.id.desc()))
+            .label("rank"),
+        )
+        .join(Consent, consent_in_force(Run.user_id, practitioner_id))
+        .subquery()
+    )
+    latest = select(ranked).where(ranked.c.rank == 1).subquery()
+    sessions = (
+        select(RoutineSession.runner_id, func.max(RoutineSession.completed_at).label("last_at"))
+        .join(Consent, consent_in_force(RoutineSession.runner_id, practitioner_id))
+        .group_by(RoutineSession.runner_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            User.id,
+            User.display_name,
+            User.email,
+            Consent.granted_at,
+            latest.c.started_at,
+            latest.c.stiffness,
+            sessions.c.last_at,
+        )
+        .join(Consent, consent_in_force(User.id, practitioner_id))
+        .outerjoin(latest, latest.c.user_id == User.id)
+        .outerjoin(sessions, sessions.c.runner_id == User.id)
+    ).all()
+    return [ClientActivity(*row) for row in rows]

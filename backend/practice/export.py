@@ -1,0 +1,100 @@
+"""A client's runs and routine sessions as one CSV file, a row each, oldest first."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy import select
+
+from backend.auth.models import User
+from backend.extensions import db
+from backend.routines.models import Routine, RoutineSession
+from backend.runs.estimate import weekly_mid
+from backend.runs.models import Run
+from backend.runs.service import body_weight, load_model
+
+COLUMNS = (
+    "record",
+    "id",
+    "local_date",
+    "at_utc",
+    "distance_km",
+    "duration_s",
+    "surface",
+    "workout_type",
+    "stiffness_0_10",
+    "stiffness_areas",
+    "red_flags",
+    "advice_level",
+    "steps_estimate_mid",
+    "load_kg_estimate_mid",
+    "routine",
+    "notes",
+)
+# A cell starting with one of these would run as a formula in a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_csv(client: User) -> str:
+    runs = db.session.scalars(
+        select(Run).where(Run.user_id == client.id).order_by(Run.started_at, Run.id)
+    )
+    model, weight = load_model(), body_weight(client)
+    rows = [_run_row(run, weight, model) for run in runs]
+    rows += [
+        {
+            "record": "session",
+            "id": session_id,
+            "local_date": local_date.isoformat(),
+            "at_utc": completed_at.isoformat(),
+            "routine": routine_name,
+            "notes": notes,
+        }
+        for session_id, local_date, completed_at, routine_name, notes in db.session.execute(
+            select(
+                RoutineSession.id,
+                RoutineSession.local_date,
+                RoutineSession.completed_at,
+                Routine.name,
+                RoutineSession.notes,
+            )
+            .join(Routine, Routine.id == RoutineSession.routine_id)
+            .where(RoutineSession.runner_id == client.id)
+        )
+    ]
+    rows.sort(key=lambda r: r["at_utc"])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _safe(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _run_row(run: Run, weight: float | None, model: Any) -> dict[str, Any]:
+    steps, kg = weekly_mid(run.distance_km, run.workout_type, weight, model)
+    return {
+        "record": "run",
+        "id": run.id,
+        "local_date": run.local_date.isoformat(),
+        "at_utc": run.started_at.isoformat(),
+        "distance_km": run.distance_km,
+        "duration_s": run.duration_s,
+        "surface": run.surface,
+        "workout_type": run.workout_type,
+        "stiffness_0_10": run.stiffness,
+        "stiffness_areas": ";".join(run.stiffness_areas or []),
+        "red_flags": ";".join(run.red_flags or []),
+        "advice_level": run.advice_level,
+        "steps_estimate_mid": round(steps),
+        "load_kg_estimate_mid": round(kg) if kg is not None else "",
+        "notes": run.notes or "",
+    }
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

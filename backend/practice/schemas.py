@@ -1,0 +1,113 @@
+from marshmallow import fields, validate
+
+from backend.auth.schemas import PractitionerRef
+from backend.pagination import PageArgs, page_schema
+from backend.practice.models import ALERT_KINDS, ALERT_LEVELS
+from backend.progress.schemas import TrendOut
+from backend.schemas import BaseSchema
+
+
+def _when() -> fields.AwareDateTime:
+    return fields.AwareDateTime(format="iso", required=True)
+
+
+class InviteOut(BaseSchema):
+    code = fields.String(required=True)
+    url = fields.String(required=True)
+    created_at = _when()
+
+
+class JoinIn(BaseSchema):
+    invite_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class ConsentOut(BaseSchema):
+    practitioner = fields.Nested(PractitionerRef, required=True)
+    granted_at = _when()
+
+
+class AccessLogOut(BaseSchema):
+    id = fields.UUID(required=True)
+    practitioner = fields.Nested(PractitionerRef, required=True)
+    what = fields.String(required=True)
+    at = _when()
+
+
+AccessLogPage = page_schema(AccessLogOut, "AccessLogPage")
+
+
+class ClientOut(BaseSchema):
+    id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    email = fields.String(required=True)
+    units = fields.String(required=True)
+    body_weight_kg = fields.Float(allow_none=True, required=True)
+    timezone = fields.String(required=True)
+    linked_since = _when()
+
+
+class RosterAdherence(BaseSchema):
+    planned = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    rate = fields.Float(allow_none=True, required=True)
+
+
+class OpenAlerts(BaseSchema):
+    count = fields.Integer(required=True)
+    highest_level = fields.String(
+        allow_none=True, required=True, validate=validate.OneOf(ALERT_LEVELS)
+    )
+
+
+class RosterItem(BaseSchema):
+    id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    email = fields.String(required=True)
+    linked_since = _when()
+    last_run_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
+    latest_stiffness = fields.Integer(allow_none=True, required=True)
+    trend_14d = fields.Nested(TrendOut, required=True)
+    adherence_14d = fields.Nested(RosterAdherence, required=True)
+    open_alerts = fields.Nested(OpenAlerts, required=True)
+    needs_attention = fields.Boolean(required=True)
+    reasons = fields.List(fields.String(), required=True)
+
+
+class RosterOut(BaseSchema):
+    items = fields.List(fields.Nested(RosterItem), required=True)
+
+
+class NoteIn(BaseSchema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class NoteOut(BaseSchema):
+    id = fields.UUID(required=True)
+    body = fields.String(required=True)
+    created_at = _when()
+
+
+NotePage = page_schema(NoteOut, "NotePage")
+
+
+class ClientRef(BaseSchema):
+    id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+
+
+class AlertOut(BaseSchema):
+    id = fields.UUID(required=True)
+    client = fields.Nested(ClientRef, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(ALERT_KINDS))
+    level = fields.String(required=True, validate=validate.OneOf(ALERT_LEVELS))
+    message = fields.String(required=True)
+    run_id = fields.UUID(allow_none=True, required=True)
+    created_at = _when()
+    acknowledged_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
+
+
+AlertPage = page_schema(AlertOut, "AlertPage")
+
+
+class AlertQueryArgs(PageArgs):
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "all")))

@@ -1,0 +1,1 @@
+"""Progress analytics shared by the runner's own view and their practitioner's."""

@@ -1,0 +1,93 @@
+from datetime import date
+
+from marshmallow import fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from backend.runs.models import SURFACES, WORKOUT_TYPES
+from backend.schemas import BaseSchema
+
+DIRECTIONS = ("improving", "steady", "worsening")
+FACTORS = ("workout_type", "surface", "long_distance", "high_weekly_load")
+
+
+_sane_date = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))
+
+
+class ProgressQueryArgs(BaseSchema):
+    from_ = fields.Date(data_key="from", load_default=None, validate=_sane_date)
+    to = fields.Date(load_default=None, validate=_sane_date)
+
+    @validates_schema
+    def _ordered(self, data: dict[str, object], **_: object) -> None:
+        start, end = data.get("from_"), data.get("to")
+        if start and end and start > end:  # type: ignore[operator]
+            raise ValidationError("`from` must not be after `to`.", "from")
+
+
+class DayPoint(BaseSchema):
+    date = fields.Date(required=True)
+    mean = fields.Float(required=True)
+    runs = fields.Integer(required=True)
+
+
+class WeekPoint(BaseSchema):
+    week_start = fields.Date(required=True)
+    mean = fields.Float(required=True)
+    runs = fields.Integer(required=True)
+
+
+class TrendOut(BaseSchema):
+    slope_per_week = fields.Float(required=True)
+    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+
+
+class StiffnessOut(BaseSchema):
+    series = fields.List(fields.Nested(DayPoint), required=True)
+    weekly = fields.List(fields.Nested(WeekPoint), required=True)
+    trend = fields.Nested(TrendOut, required=True)
+
+
+class BySurface(BaseSchema):
+    surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
+    runs = fields.Integer(required=True)
+    mean_stiffness = fields.Float(required=True)
+
+
+class ByWorkoutType(BaseSchema):
+    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
+    runs = fields.Integer(required=True)
+    mean_stiffness = fields.Float(required=True)
+
+
+class TriggerOut(BaseSchema):
+    factor = fields.String(required=True, validate=validate.OneOf(FACTORS))
+    value = fields.String(required=True)
+    mean_stiffness = fields.Float(required=True)
+    baseline = fields.Float(required=True)
+    runs = fields.Integer(required=True)
+
+
+class WeekLoad(BaseSchema):
+    week_start = fields.Date(required=True)
+    steps_mid = fields.Integer(required=True)
+    load_kg_mid = fields.Integer()
+
+
+class LoadOut(BaseSchema):
+    weekly = fields.List(fields.Nested(WeekLoad), required=True)
+
+
+class AdherenceOut(BaseSchema):
+    planned = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    rate = fields.Float(allow_none=True, required=True)
+    streak_days = fields.Integer(required=True)
+
+
+class ProgressOut(BaseSchema):
+    stiffness = fields.Nested(StiffnessOut, required=True)
+    by_surface = fields.List(fields.Nested(BySurface), required=True)
+    by_workout_type = fields.List(fields.Nested(ByWorkoutType), required=True)
+    triggers = fields.List(fields.Nested(TriggerOut), required=True)
+    load_ = fields.Nested(LoadOut, required=True, data_key="load", attribute="load")
+    adherence = fields.Nested(AdherenceOut, required=True)
