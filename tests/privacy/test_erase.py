@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from backend.runs.models import Run
-from tests.privacy.helpers import link, rows_about
+from tests.privacy.helpers import link, practice_history, rows_about
 from tests.support import PASSWORD, Api, run_body
 
 
@@ -49,6 +49,32 @@ class TestEraseAccount:
         left = _everything_about(sql, runner.id)
         assert left.get("runs") == 1 and "consents" not in left
         assert runner_api.get("/api/v1/auth/me").get_json()["practitioner"] is None
+
+    def test_a_runner_with_a_practice_history_leaves_nothing_behind(
+        self, app, runner_api, practitioner_api, runner, practitioner, sql
+    ):
+        practice_history(app, runner_api, practitioner_api, runner)
+        before = _everything_about(sql, runner.id)
+        practice = {"consents", "alerts", "client_notes", "access_logs", "assignments"}
+        assert practice | {"runs", "routine_sessions", "auth_sessions"} <= set(before)
+        assert _erase(runner_api).status_code == 204
+        assert _everything_about(sql, runner.id) == {}
+        assert _everything_about(sql, practitioner.id) == {
+            "users": 1,
+            "practice_invites": 1,
+            "auth_sessions": 1,
+        }
+
+    def test_a_practitioner_with_clients_leaves_nothing_behind(
+        self, app, runner_api, practitioner_api, runner, practitioner, sql
+    ):
+        practice_history(app, runner_api, practitioner_api, runner)
+        assert _erase(practitioner_api).status_code == 204
+        assert _everything_about(sql, practitioner.id) == {}
+        # The runner keeps their runs and the built-in routine they did; what the
+        # practitioner wrote or was told goes with them.
+        left = _everything_about(sql, runner.id)
+        assert left == {"users": 1, "auth_sessions": 1, "runs": 1, "routine_sessions": 1}
 
     def test_every_device_is_signed_out(self, app, runner_api, runner):
         other_device = Api(app.test_client()).login(runner)

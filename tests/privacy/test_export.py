@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.privacy.service import is_secret, user_tables
-from tests.privacy.helpers import link, unlink
+from tests.privacy.helpers import link, practice_history, unlink
 from tests.support import QueryCounter, run_body
 
 
@@ -38,6 +38,39 @@ class TestExport:
         assert len(consents) == 2
         assert sorted(c["revoked_at"] is None for c in consents) == [False, True]
         assert {c["practitioner_id"] for c in consents} == {str(practitioner.id)}
+
+    def test_it_holds_the_whole_practice_history_about_a_runner(
+        self, app, runner_api, practitioner_api, runner, practitioner
+    ):
+        made = practice_history(app, runner_api, practitioner_api, runner)
+        tables = _export(runner_api).get_json()["tables"]
+        assert len(tables["consents"]) == 2
+        assert [a["id"] for a in tables["alerts"]] == [made["alert"]]
+        assert tables["alerts"][0]["run_id"] == made["run"]
+        assert [n["id"] for n in tables["client_notes"]] == [made["note"]]
+        assert tables["client_notes"][0]["body"] == "Guarding on hills."
+        assert [a["id"] for a in tables["assignments"]] == [made["assignment"]]
+        assert [s["id"] for s in tables["routine_sessions"]] == [made["session"]]
+        logs = tables["access_logs"]
+        assert logs and {log["practitioner_id"] for log in logs} == {str(practitioner.id)}
+        assert {log["runner_id"] for log in logs} == {str(runner.id)}
+
+    def test_it_gives_a_practitioner_what_they_wrote_and_read(
+        self, app, runner_api, practitioner_api, runner, practitioner
+    ):
+        made = practice_history(app, runner_api, practitioner_api, runner)
+        tables = _export(practitioner_api).get_json()["tables"]
+        assert [n["id"] for n in tables["client_notes"]] == [made["note"]]
+        assert [a["id"] for a in tables["alerts"]] == [made["alert"]]
+        assert [a["assigned_by"] for a in tables["assignments"]] == [str(practitioner.id)]
+        assert {log["practitioner_id"] for log in tables["access_logs"]} == {str(practitioner.id)}
+        # The runner's own records stay theirs.
+        assert tables["runs"] == [] and tables["routine_sessions"] == []
+
+    def test_the_table_walk_finds_every_practice_table(self, app):
+        with app.app_context():
+            found = {table.name for table, _ in user_tables()}
+        assert {"consents", "alerts", "client_notes", "access_logs", "assignments"} <= found
 
     def test_it_has_a_section_for_every_table_that_refers_to_users(self, app, runner_api):
         tables = _export(runner_api).get_json()["tables"]
