@@ -1,14 +1,12 @@
 """Concurrency and faults against gunicorn with four workers, on SQLite and PostgreSQL.
 
-The PostgreSQL outage is made with a TCP proxy between gunicorn and the server, which
-is cut and restored; the shared server itself is never touched.
+The PostgreSQL outage is made with a TCP forwarder between gunicorn and the server, which
+is stopped and started again; the shared server itself is never touched.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +22,7 @@ import requests
 from sqlalchemy import func, select
 
 from backend.runs.models import Run
+from tests.deploy.support import TcpForwarder, free_port
 from tests.reliability.conftest import count_response
 from tests.reliability.figures import figures
 from tests.support import PASSWORD, run_body
@@ -32,15 +31,9 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Gunicorn:
     def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "LIMBER_ENV": "testing", "DATABASE_URL": database_url}
         self.process = subprocess.Popen(
@@ -81,65 +74,6 @@ class Gunicorn:
         token = session.get(f"{self.url}/api/v1/auth/csrf").json()["csrf_token"]
         session.headers["X-CSRFToken"] = token
         return session
-
-
-class CuttableProxy:
-    """Forwards TCP to a server; `cut()` drops every connection and refuses new ones."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.down = threading.Event()
-        self.sockets: set[socket.socket] = set()
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if self.down.is_set():
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.sockets |= {client, upstream}
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
-
-    def cut(self) -> None:
-        self.down.set()
-        with self.lock:
-            for s in self.sockets:
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-            self.sockets.clear()
-
-    def restore(self) -> None:
-        self.down.clear()
-
-    def close(self) -> None:
-        self.cut()
-        self.listener.close()
 
 
 @pytest.fixture
@@ -206,7 +140,7 @@ class TestPostgresGoesAway:
         url = make_url(database_url)
         if not url.drivername.startswith("postgresql"):
             pytest.skip("a PostgreSQL outage needs TEST_DATABASE_URL")
-        proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
+        proxy = TcpForwarder(url.port or 5432, url.host or "127.0.0.1").start()
         server = Gunicorn(
             url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         )
@@ -234,17 +168,17 @@ class TestPostgresGoesAway:
                 w.start()
             time.sleep(1.5)
             phase[0] = "down"
-            proxy.cut()
+            proxy.stop()  # open connections drop and new ones are refused
             time.sleep(3)
             phase[0] = "after"
-            proxy.restore()
+            proxy.start()
             time.sleep(3)
             stop.set()
             for w in writers:
                 w.join(timeout=30)
         finally:
             server.stop()
-            proxy.close()
+            proxy.stop()
 
         statuses = {status for _, status, _ in results}
         assert statuses <= {201, 503}, statuses
