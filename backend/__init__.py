@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
+    from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp
     from backend.routines.routes import blp as library_blp
     from backend.routines.routes import plan_blp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         health_blp,
         auth_blp,
         me_blp,
+        privacy_blp,
         runs_blp,
         library_blp,
         plan_blp,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,12 @@ def _handle_unexpected(exc: Exception) -> Response:
 
     if isinstance(exc, HTTPException):  # routed here only when no other handler matched
         return envelope(exc.code or 500, exc.description)
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except DBAPIError as lost:
+        if not _is_database_unavailable(lost):
+            raise
+        # The connection died under us; SQLAlchemy has invalidated it already.
     if _is_database_unavailable(exc):
         log.warning("database unavailable: %s", type(exc).__name__)
         return envelope(
@@ -91,9 +97,25 @@ def _handle_unexpected(exc: Exception) -> Response:
     return envelope(500, "Something went wrong on our side.")
 
 
-def _is_database_unavailable(exc: Exception) -> bool:
-    from sqlalchemy.exc import DBAPIError, OperationalError
+def _release_session(exc: BaseException | None) -> None:
+    """End the request's session; a connection lost by now must not turn into a 500.
 
+    Closing rolls back whatever the response still read after a commit. If the database
+    went away in between, that rollback fails on a connection SQLAlchemy then discards;
+    the answer already made (a 201 for a committed write, say) is still the right one.
+    """
+    from backend.extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError as lost:
+        if not _is_database_unavailable(lost):
+            raise
+        log.warning("database connection lost while ending a request")
+        db.session.registry.clear()
+
+
+def _is_database_unavailable(exc: Exception) -> bool:
     if isinstance(exc, OperationalError):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
@@ -113,3 +135,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(_require_json_body)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first.
+    app.teardown_appcontext(_release_session)

@@ -6,22 +6,35 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
-from backend.errors import BadRequest
 from backend.schemas import BaseSchema
 
 MAX_LIMIT = 100
+CURSOR_MAX_LENGTH = 200
+
+
+def _issued_cursor(value: str) -> None:
+    try:
+        decode_cursor(value)
+    except ValueError as exc:
+        raise ValidationError("This cursor is not one the API gave out.") from exc
 
 
 class PageArgs(BaseSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+    # A query string cannot carry null: absent means None, and the spec must not say nullable.
+    # Opaque to clients, so one the server never issued is invalid input like any other (422).
+    cursor = fields.String(
+        load_default=None,
+        allow_none=False,
+        validate=[validate.Length(max=CURSOR_MAX_LENGTH), _issued_cursor],
+    )
 
 
 def page_schema(item_schema: type[BaseSchema], name: str) -> type[BaseSchema]:
@@ -42,12 +55,17 @@ def encode_cursor(when: datetime, ident: Any) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The position a cursor names; ValueError for anything `encode_cursor` did not make."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         when, ident = json.loads(raw)
-        return datetime.fromisoformat(when), uuid.UUID(ident)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise BadRequest("The cursor is not one this API gave out.") from exc
+        moment = datetime.fromisoformat(when)
+        if moment.tzinfo is None:
+            raise ValueError("a cursor holds an aware instant")
+        # Converting here, not in the query, keeps an out-of-range year a clean refusal.
+        return moment.astimezone(UTC), uuid.UUID(ident)
+    except (ValueError, TypeError, OverflowError, binascii.Error) as exc:
+        raise ValueError("not a cursor this API gave out") from exc
 
 
 def paginate(

@@ -66,7 +66,12 @@ class ProfilePatch(BaseSchema):
     display_name = fields.String(validate=_name)
     units = fields.String(validate=validate.OneOf(UNITS))
     body_weight_kg = fields.Decimal(
-        places=1, allow_none=True, validate=validate.Range(min=20, max=350), as_string=False
+        places=1,
+        allow_none=True,
+        validate=validate.Range(min=20, max=350),
+        as_string=False,
+        # apispec writes a Decimal field's bounds as strings; the spec needs numbers.
+        metadata={"minimum": 20, "maximum": 350},
     )
     timezone = fields.String(validate=validate.Length(max=64))
 

@@ -14,8 +14,9 @@ _sane_date = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))
 
 
 class ProgressQueryArgs(BaseSchema):
-    from_ = fields.Date(data_key="from", load_default=None, validate=_sane_date)
-    to = fields.Date(load_default=None, validate=_sane_date)
+    # A query string cannot carry null: absent means None, and the spec must not say nullable.
+    from_ = fields.Date(data_key="from", load_default=None, allow_none=False, validate=_sane_date)
+    to = fields.Date(load_default=None, allow_none=False, validate=_sane_date)
 
     @validates_schema
     def _ordered(self, data: dict[str, object], **_: object) -> None:

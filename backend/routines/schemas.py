@@ -172,7 +172,9 @@ RoutinePage = page_schema(RoutineOut, "RoutinePage")
 
 class TodayQueryArgs(BaseSchema):
     date = fields.Date(
-        load_default=None, metadata={"description": "Defaults to today in your time zone."}
+        load_default=None,
+        allow_none=False,  # a query string cannot carry null
+        metadata={"description": "Defaults to today in your time zone."},
     )
 
 
@@ -211,8 +213,8 @@ RoutineSessionPage = page_schema(RoutineSessionOut, "RoutineSessionPage")
 
 
 class RoutineSessionQueryArgs(PageArgs):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None, allow_none=False)
+    to = fields.Date(load_default=None, allow_none=False)
 
 
 # --- assignments -----------------------------------------------------------------

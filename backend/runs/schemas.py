@@ -13,10 +13,16 @@ def _subset(choices: tuple[str, ...]) -> fields.List:
     )
 
 
+# apispec drops Range(min_inclusive=False); the spec must still say 0 itself is refused.
+_MORE_THAN_ZERO = {"exclusiveMinimum": True}
+
+
 class _RunFields(BaseSchema):
     started_at = AwareDateTime()
     distance_km = fields.Float(
-        validate=validate.Range(min=0, max=300, min_inclusive=False), allow_nan=False
+        validate=validate.Range(min=0, max=300, min_inclusive=False),
+        allow_nan=False,
+        metadata=_MORE_THAN_ZERO,
     )
     duration_s = fields.Integer(validate=validate.Range(min=1, max=7 * 24 * 3600))
     surface = fields.String(validate=validate.OneOf(SURFACES))
@@ -33,6 +39,7 @@ class RunIn(_RunFields):
         required=True,
         validate=validate.Range(min=0, max=300, min_inclusive=False),
         allow_nan=False,
+        metadata=_MORE_THAN_ZERO,
     )
     duration_s = fields.Integer(required=True, validate=validate.Range(min=1, max=7 * 24 * 3600))
     surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
@@ -48,8 +55,8 @@ class RunPatch(_RunFields):
 
 
 class RunQueryArgs(PageArgs):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None, allow_none=False)
+    to = fields.Date(load_default=None, allow_none=False)
 
 
 class LowHigh(BaseSchema):

@@ -1,6 +1,8 @@
 """One JSON error envelope for every kind of bad request; nothing stored changes."""
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from backend.runs.models import Run
 from tests.support import run_body
@@ -68,6 +70,42 @@ class TestErrorEnvelope:
         # The first run is still there, untouched.
         assert sql(lambda s: s.scalar(select(func.count()).select_from(Run))) >= 1
         assert sql(lambda s: s.scalar(select(Run.stiffness).order_by(Run.created_at))) == 3
+
+    def test_a_connection_lost_after_a_commit_still_answers_the_write(
+        self, runner_api, sql, monkeypatch
+    ):
+        # The database goes away after the run is committed, before the request's session
+        # is closed: the rollback on closing fails, and the answer must still be the 201.
+        real_close = Session.close
+        lost = OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+        def close_on_a_dead_connection(session):
+            real_close(session)
+            monkeypatch.setattr(Session, "close", real_close)
+            raise lost
+
+        monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+        body = run_body()
+        response = runner_api.post("/api/v1/runs", body)
+        assert Session.close is real_close  # the failure did happen
+        assert response.status_code == 201, response.get_data(as_text=True)[:300]
+        assert sql(lambda s: s.scalar(select(func.count()).select_from(Run))) == 1
+        assert runner_api.get("/api/v1/runs").status_code == 200
+
+    def test_a_connection_lost_while_answering_a_failure_is_a_503(self, runner_api, monkeypatch):
+        from backend.runs import service
+
+        def lose_the_database(*args, **kwargs):
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+        def rollback_on_a_dead_connection(session):
+            raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+
+        monkeypatch.setattr(service, "present", lose_the_database)
+        monkeypatch.setattr(Session, "rollback", rollback_on_a_dead_connection)
+        response = runner_api.post("/api/v1/runs", run_body())
+        _envelope(response, 503)
+        assert response.headers["Retry-After"]
 
     def test_bad_inputs_leave_stored_runs_alone(self, runner_api):
         run = runner_api.post("/api/v1/runs", run_body()).get_json()
