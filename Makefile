@@ -26,7 +26,8 @@ run: install
 	@echo "Limber is at http://$(HOST):$(PORT)  (API explorer: /api/docs)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: test-sqlite test-postgres test-browser reliability
+# The browser pass goes last so the run closes on a pytest summary line.
+test: test-sqlite test-postgres reliability test-browser
 
 test-sqlite: install
 	$(PYTEST) -q -m "not browser" --ignore=tests/reliability
