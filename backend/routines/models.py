@@ -162,7 +162,12 @@ class RoutineSession(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    routine_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("routines.id"))
+    # SET NULL: a practitioner who erases their account takes their own routines with
+    # them, but a client's record of having done one stays, under the name it had.
+    routine_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("routines.id", ondelete="SET NULL")
+    )
+    routine_name: Mapped[str] = mapped_column(String(80), default="")
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The runner's calendar day of completion, in their time zone at the time.
     local_date: Mapped[date] = mapped_column(Date)
@@ -170,4 +175,4 @@ class RoutineSession(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    routine: Mapped[Routine] = relationship()
+    routine: Mapped[Routine | None] = relationship()

@@ -201,7 +201,8 @@ class RoutineSessionIn(BaseSchema):
 
 class RoutineSessionOut(BaseSchema):
     id = fields.UUID(required=True)
-    routine_id = fields.UUID(required=True)
+    # null once the routine is gone (its author erased their account)
+    routine_id = fields.UUID(required=True, allow_none=True)
     routine_name = fields.String(required=True)
     completed_at = fields.AwareDateTime(format="iso", required=True)
     local_date = fields.Date(required=True)

@@ -311,10 +311,12 @@ def create_session(runner: User, data: dict[str, Any]) -> tuple[RoutineSession, 
     routine_id = data["routine_id"]
 
     def build(ident: uuid.UUID, fp: str) -> RoutineSession:
+        routine = _get_visible(Routine, runner, routine_id, ())
         return RoutineSession(
             id=ident,
             runner_id=runner.id,
-            routine=_get_visible(Routine, runner, routine_id, ()),
+            routine=routine,
+            routine_name=routine.name,
             completed_at=data["completed_at"],
             local_date=local_date_of(data["completed_at"], runner.timezone),
             notes=data.get("notes", ""),
@@ -351,7 +353,7 @@ def present_session(session: RoutineSession) -> dict[str, Any]:
     return {
         "id": session.id,
         "routine_id": session.routine_id,
-        "routine_name": session.routine.name,
+        "routine_name": session.routine.name if session.routine else session.routine_name,
         "completed_at": session.completed_at,
         "local_date": session.local_date,
         "notes": session.notes,

@@ -1,8 +1,18 @@
+import uuid
+
 from sqlalchemy import func, select
 
+from backend.extensions import db
+from backend.routines.content import load_builtin
 from backend.runs.models import Run
 from tests.privacy.helpers import link, practice_history, rows_about
 from tests.support import PASSWORD, Api, run_body
+
+
+def load_builtin_content(app):
+    with app.app_context():
+        load_builtin()
+        db.session.remove()
 
 
 def _erase(api, password=PASSWORD):
@@ -111,3 +121,35 @@ class TestEraseAccount:
     def test_it_needs_a_signed_in_user(self, client, sql):
         response = client.delete("/api/v1/me", json={"password": PASSWORD})
         assert response.status_code == 401
+
+
+class TestEraseAPractitionerWhoseRoutineWasDone:
+    def test_the_client_keeps_the_session_under_the_routine_s_name(
+        self, app, runner_api, practitioner_api, runner, practitioner, sql
+    ):
+        load_builtin_content(app)
+        link(app, runner.id, practitioner.id)
+        exercise_id = runner_api.get("/api/v1/exercises").get_json()["items"][0]["id"]
+        routine = practitioner_api.post(
+            "/api/v1/routines",
+            {
+                "name": "After hills",
+                "purpose": "Settle the back after a hill session.",
+                "estimated_minutes": 6,
+                "steps": [{"exercise_id": exercise_id, "sets": 1, "reps": 8}],
+            },
+        )
+        assert routine.status_code == 201, routine.get_json()
+        session = runner_api.post(
+            "/api/v1/sessions",
+            {
+                "id": str(uuid.uuid4()),
+                "routine_id": routine.get_json()["id"],
+                "completed_at": "2026-11-20T08:00:00+00:00",
+            },
+        )
+        assert session.status_code == 201, session.get_json()
+        assert _erase(practitioner_api).status_code == 204
+        items = runner_api.get("/api/v1/sessions").get_json()["items"]
+        assert [(i["routine_id"], i["routine_name"]) for i in items] == [(None, "After hills")]
+        assert runner_api.get(f"/api/v1/routines/{routine.get_json()['id']}").status_code == 404
