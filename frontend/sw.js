@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "16df30226d05";
+const VERSION = "abb562e45ed5";
 const PRECACHE = [
   "/",
   "/css/app.css",

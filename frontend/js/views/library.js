@@ -7,6 +7,19 @@ export const title = "Library";
 const lines = (text) => text.split("\n").map((t) => t.trim()).filter(Boolean);
 const intOrNull = (v) => (v === "" || v === null || v === undefined ? null : Number.parseInt(v, 10));
 
+// Create or update one library item; on a refusal, mark the fields and say why.
+async function saveItem(form, msg, path, existing, body, onDone) {
+  try {
+    if (existing) await api.patch(`${path}/${existing.id}`, body);
+    else await api.post(path, body);
+    onDone(true);
+  } catch (err) {
+    const first = formErrors(form, err);
+    msg.appendChild(notice("error", err.message));
+    if (first) first.focus();
+  }
+}
+
 function exerciseForm(exercise, onDone) {
   const e = exercise || {};
   const name = field("Name", { name: "name", value: e.name || "", required: true });
@@ -29,15 +42,7 @@ function exerciseForm(exercise, onDone) {
     ev.preventDefault();
     msg.replaceChildren();
     const body = { name: name.input.value.trim(), summary: summary.input.value.trim(), instructions: lines(instructions.input.value), cues: lines(cues.input.value), safety: lines(safety.input.value) };
-    try {
-      if (exercise) await api.patch(`/exercises/${e.id}`, body);
-      else await api.post("/exercises", body);
-      onDone(true);
-    } catch (err) {
-      const first = formErrors(form, err);
-      msg.appendChild(notice("error", err.message));
-      if (first) first.focus();
-    }
+    await saveItem(form, msg, "/exercises", exercise, body, onDone);
   });
   return form;
 }
@@ -129,15 +134,7 @@ function routineForm(routine, exercises, onDone) {
       msg.appendChild(notice("error", "Add at least one step."));
       return;
     }
-    try {
-      if (routine) await api.patch(`/routines/${r.id}`, body);
-      else await api.post("/routines", body);
-      onDone(true);
-    } catch (err) {
-      const first = formErrors(form, err);
-      msg.appendChild(notice("error", err.message));
-      if (first) first.focus();
-    }
+    await saveItem(form, msg, "/routines", routine, body, onDone);
   });
   return form;
 }
