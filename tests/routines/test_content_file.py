@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from backend.routines import models
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTENT_FILE = REPO_ROOT / "backend" / "routines" / "content" / "builtin.json"
 FRONTEND_DIR = REPO_ROOT / "frontend"
@@ -19,20 +21,10 @@ ILLUSTRATION_DIR = FRONTEND_DIR / "img" / "exercises"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-BODY_AREAS = {
-    "low_back",
-    "mid_back",
-    "upper_back",
-    "neck",
-    "hips",
-    "glutes",
-    "hamstrings",
-    "quads",
-    "calves",
-    "other",
-}
-SIDES = {"both", "left", "right", "each"}
-DOSE_FIELDS = ("reps", "seconds", "breaths")
+# The file must use exactly the values the models accept.
+BODY_AREAS = set(models.BODY_AREAS)
+SIDES = set(models.SIDES)
+DOSE_FIELDS = models.DOSES
 
 EXERCISE_KEYS = {
     "slug",
