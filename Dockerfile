@@ -1,13 +1,16 @@
 # The `web` image: Limber under gunicorn, as an unprivileged user.
-FROM python:3.12-slim AS deps
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN python -m venv /opt/venv
-COPY pyproject.toml /tmp/pyproject.toml
-# Only the pinned dependencies here, so this layer is rebuilt only when they change.
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && /opt/venv/bin/pip install -r /tmp/requirements.txt
+FROM python:3.11-slim AS deps
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1
+# The same uv release and lock file as `make`; keep UV_VERSION in step with the Makefile.
+RUN pip install uv==0.13.8
+WORKDIR /src
+COPY pyproject.toml uv.lock .python-version ./
+# Only the locked runtime packages here, so this layer is rebuilt only when they change.
+RUN uv sync --locked --no-install-project
 
-FROM python:3.12-slim
+FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app \
     PYTHONDONTWRITEBYTECODE=1 \

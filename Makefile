@@ -9,21 +9,46 @@ PORT ?= 5000
 # PostgreSQL server for the second test pass; each run creates its own database there.
 TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres test-browser reliability check lint types bench clean
+.PHONY: install lock run test test-sqlite test-postgres test-browser reliability check lint types bench clean
 
-$(BIN)/.installed: pyproject.toml
-	python3 -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e ".[dev]"
-	touch $@
+# Installs come from uv.lock (every package, transitive ones too, pinned with hashes), by
+# a pinned uv that is fetched once into .tools/. `make run` installs only what serving
+# needs; `make install` (and every test or lint target) adds the dev tools.
+UV_VERSION := 0.13.8
+UV_HOME := .tools/uv-$(UV_VERSION)
+UV := $(UV_HOME)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+LOCK_HINT := uv.lock does not match pyproject.toml: run `make lock` and commit uv.lock
 
-install: $(BIN)/.installed
+$(UV_HOME)/bin/uv:
+	@echo "==> Fetching uv $(UV_VERSION) into $(UV_HOME) (once per checkout)"
+	python3 -m pip install --disable-pip-version-check --no-warn-script-location \
+		--target $(UV_HOME) uv==$(UV_VERSION)
 
-run: install
-	mkdir -p instance
+$(BIN)/.run-deps: $(UV) pyproject.toml uv.lock
+	@echo "==> Installing what serving needs into $(VENV) (from uv.lock)"
+	@$(UV) sync --locked --inexact || { echo "$(LOCK_HINT)" >&2; exit 1; }
+	@touch $@
+
+$(BIN)/.dev-deps: $(UV) pyproject.toml uv.lock
+	@echo "==> Installing the app with its test and lint tools into $(VENV) (from uv.lock)"
+	@$(UV) sync --locked --extra dev || { echo "$(LOCK_HINT)" >&2; exit 1; }
+	@touch $@ $(BIN)/.run-deps
+
+install: $(BIN)/.dev-deps
+
+# After changing dependencies in pyproject.toml: resolve again, keeping every other pin.
+lock: $(UV)
+	$(UV) lock
+
+run: $(BIN)/.run-deps
+	@mkdir -p instance
+	@echo "==> Migrating instance/ database, loading routines and demo accounts"
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) demo
-	@echo "Limber is at http://$(HOST):$(PORT)  (API explorer: /api/docs)"
+	@echo "==> Limber is at http://$(HOST):$(PORT)  (API explorer: /api/docs)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The browser pass goes last so the run closes on a pytest summary line.
@@ -71,4 +96,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .reliability.json
+	rm -rf $(VENV) .tools instance .pytest_cache .mypy_cache .ruff_cache .reliability.json
