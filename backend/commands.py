@@ -6,17 +6,13 @@ import click
 from flask.cli import with_appcontext
 
 from backend import demo
+from backend.routines.content import load_builtin
 
 
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
     """Load or refresh the built-in exercises and routines (safe to run again)."""
-    try:
-        from backend.routines.content import load_builtin
-    except ImportError:
-        click.echo("No built-in content in this version.")
-        return
     counts = load_builtin()
     click.echo(f"Built-in content: {counts}")
 

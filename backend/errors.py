@@ -27,10 +27,6 @@ class DomainError(Exception):
         self.errors = errors
 
 
-class BadRequest(DomainError):
-    status = 400
-
-
 class Forbidden(DomainError):
     status = 403
 
@@ -45,10 +41,6 @@ class Conflict(DomainError):
 
 class Unprocessable(DomainError):
     status = 422
-
-
-class Unavailable(DomainError):
-    status = 503
 
 
 def envelope(

@@ -38,8 +38,8 @@ def test_5xx_and_429_keep_the_write_a_refusal_removes_it_and_says_why(new_contex
 
     ctx.unroute("**/api/v1/runs")
     ctx.route("**/api/v1/runs", answer(429, "Too many requests"))
-    waiting.click()
-    page.wait_for_timeout(500)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.status == 429):
+        waiting.click()
     expect(waiting).to_have_text("1 waiting")
 
     ctx.unroute("**/api/v1/runs")

@@ -13,7 +13,8 @@ from tests.browser.conftest import COACH, RUNNER, log_run, sign_in
 def _settle(page: Page) -> None:
     page.wait_for_load_state("networkidle")
     page.locator("#view .loading").first.wait_for(state="detached", timeout=10_000)
-    page.wait_for_timeout(150)
+    # Two animation frames: whatever the view drew last (the chart's canvas) is painted.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def anonymous_views(page: Page) -> Iterator[str]:

@@ -172,10 +172,12 @@ class TestProxyConfig:
         assert "root /srv/limber/frontend;" in nginx
         assert "try_files $uri /index.html;" in nginx
 
-    def test_it_caches_hashed_assets_for_a_year(self):
+    def test_it_asks_browsers_to_check_every_file_again(self):
+        # No file name carries a hash, so nothing may be cached as immutable.
         nginx = self._nginx()
-        block = nginx.split(r'location ~* "\.[0-9a-f]{8,}\.', 1)[1].split("}", 1)[0]
-        assert "max-age=31536000, immutable" in block
+        assert "immutable" not in nginx
+        file_block = nginx.split('location ~ "\\.[A-Za-z0-9]+$"', 1)[1].split("}", 1)[0]
+        assert 'add_header Cache-Control "no-cache" always;' in file_block
 
     def test_it_sends_the_same_security_headers_as_the_app(self):
         headers = self._headers()
@@ -185,7 +187,7 @@ class TestProxyConfig:
     def test_every_static_location_includes_the_security_headers(self):
         nginx = self._nginx()
         static_blocks = [b for b in nginx.split("location ")[1:] if "try_files" in b]
-        assert len(static_blocks) == 3
+        assert len(static_blocks) == 2
         for block in static_blocks:
             assert "include /etc/nginx/snippets/limber-security-headers.conf;" in block
 

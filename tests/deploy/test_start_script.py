@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 
 import psycopg
@@ -58,15 +60,39 @@ def _require(name: str, host: str, port: int) -> None:
         pytest.skip(f"{name} is not running on {host}:{port}")
 
 
-def _wait_until_up(server: Server, timeout: float = 60) -> None:
+def _until(condition: Callable[[], bool], what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _two_workers_answer(port: int) -> bool:
+    """True when two workers serve /healthz at once, so both have loaded the app.
+
+    A sync worker takes one connection at a time and only after loading the app; while a
+    silent connection holds the first worker, the second request can reach only another.
+    """
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as held:
+            if call(port, "GET", "/healthz", timeout=5).status != 200:
+                return False
+            held.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            return b" 200 " in held.makefile("rb").readline()
+    except (OSError, HTTPException):
+        return False  # not listening yet, or only one worker is serving so far
+
+
+def _wait_until_up(server: Server, timeout: float = 180) -> None:
+    # Not by counting "Booting worker" lines: gunicorn logs them before the app is loaded.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise AssertionError(server.stderr.read_text())
-        booted = server.stderr.read_text().count("Booting worker")
-        if booted == 2 and reachable("127.0.0.1", server.port):
+        if _two_workers_answer(server.port):
             return
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise AssertionError("gunicorn did not start:\n" + server.stderr.read_text())
 
 
@@ -216,10 +242,15 @@ class TestLoginLimitAcrossWorkers:
 class TestAccessLog:
     def test_every_line_is_json_with_the_request_id(self, server):
         reply = server.get("/healthz?token=abc")
-        time.sleep(0.2)
+        request_id = reply.headers["x-request-id"]
+
+        def logged() -> bool:
+            return any(line["request_id"] == request_id for line in server.access_lines())
+
+        _until(logged, "the access line")  # gunicorn writes it after sending the reply
         lines = server.access_lines()
         assert all(line["type"] == "access" for line in lines)
-        mine = [line for line in lines if line["request_id"] == reply.headers["x-request-id"]]
+        mine = [line for line in lines if line["request_id"] == request_id]
         assert len(mine) == 1
         assert mine[0]["path"] == "/healthz" and mine[0]["status"] == 200
         assert "token=abc" not in server.stdout.read_text()

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,14 @@ class TestManyWritersAtOnce:
         assert len(acknowledged) > 0
 
 
+def _until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
 class TestPostgresGoesAway:
     def test_it_answers_503_then_recovers_and_loses_no_acknowledged_write(
         self, app, database_url, runner, sql
@@ -163,17 +171,24 @@ class TestPostgresGoesAway:
                     results.append((body["id"], response.status_code, phase[0]))
                     time.sleep(0.02)
 
+            def seen(status: int, in_phase: str, at_least: int = 1) -> Callable[[], bool]:
+                return lambda: (
+                    sum(1 for _, s, p in list(results) if s == status and p == in_phase) >= at_least
+                )
+
             writers = [threading.Thread(target=write) for _ in range(4)]
             for w in writers:
                 w.start()
-            time.sleep(1.5)
-            phase[0] = "down"
-            proxy.stop()  # open connections drop and new ones are refused
-            time.sleep(3)
-            phase[0] = "after"
-            proxy.start()
-            time.sleep(3)
-            stop.set()
+            try:
+                _until(seen(201, "before", 3), "writes to succeed")
+                phase[0] = "down"
+                proxy.stop()  # open connections drop and new ones are refused
+                _until(seen(503, "down", 3), "503s while the database is away")
+                phase[0] = "after"
+                proxy.start()
+                _until(seen(201, "after", 5), "writes to succeed again")
+            finally:
+                stop.set()
             for w in writers:
                 w.join(timeout=30)
         finally:
