@@ -88,7 +88,7 @@ class LiveServer:
         )
 
     def _wait(self) -> None:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: the machine may be busy
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the app exited with {self.proc.returncode}")
@@ -98,7 +98,7 @@ class LiveServer:
                         return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("the app did not answer /healthz within 30 s")
+        raise RuntimeError("the app did not answer /healthz within 120 s")
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -48,7 +48,7 @@ class Gunicorn:
             cwd=ROOT,
             env=env,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # importing the app in four workers on a busy machine
         while time.monotonic() < deadline:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=5).ok:
@@ -60,8 +60,14 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not start")
 
     def stop(self) -> None:
+        # Four workers finishing gracefully can take many seconds on a busy machine.
         self.process.terminate()
-        self.process.wait(timeout=15)
+        try:
+            self.process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
 
     def signed_in(self, email: str) -> requests.Session:
         session = requests.Session()
