@@ -9,6 +9,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
+from backend.consent import join_with_code, practitioner_for
+from backend.dates import local_today
 from backend.db import utcnow
 from backend.pagination import PageArgs
 from backend.practice import alerts, roster, service
@@ -84,11 +86,10 @@ class MyPractitioner(MethodView):
     @consent_blp.alt_response(409, description="You already share with another practitioner")
     def post(self, data: dict[str, str]) -> Any:
         """Share my data with a practitioner, using their invite code"""
-        before = service.practitioner_for(current_user.id)
-        consent = service.join_practitioner(current_user, data["invite_code"])
-        practitioner = service.practitioner_for(current_user.id)
+        consent, created = join_with_code(current_user, data["invite_code"])
+        practitioner = practitioner_for(current_user.id)
         body = {"practitioner": practitioner, "granted_at": consent.granted_at}
-        return body, 200 if before is not None else 201
+        return body, 201 if created else 200
 
     @access("runner")
     @consent_blp.response(204)
@@ -130,7 +131,7 @@ class Client(MethodView):
             "display_name": client.display_name,
             "email": client.email,
             "units": client.units,
-            "body_weight_kg": runs.body_weight(client),
+            "body_weight_kg": client.body_weight,
             "timezone": client.timezone,
             "linked_since": service.linked_since(current_user.id, client.id),
         }
@@ -169,7 +170,7 @@ class ClientProgress(MethodView):
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's stiffness trend, triggers, load and routine adherence"""
         client = service.client_for_read(current_user, client_id, "progress")
-        today = progress.today_for(client)
+        today = local_today(client)
         start, end = progress.date_range(args["from_"], args["to"], today)
         return progress.progress_for(client, start, end, today)
 

@@ -88,6 +88,11 @@ class RunOut(BaseSchema):
     stiffness_areas = fields.List(fields.String(), required=True)
     red_flags = fields.List(fields.String(), required=True)
     notes = fields.String(required=True)
+    body_weight_kg = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The body weight the figures use: as logged with the run"},
+    )
     estimate = fields.Nested(EstimateOut, required=True)
     advice = fields.Nested(AdviceOut, required=True)
     created_at = fields.AwareDateTime(format="iso", required=True)
