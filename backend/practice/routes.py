@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
-from backend.consent import join_with_code, practitioner_for
+from backend.consent import consenting_client, join_with_code, practitioner_for
 from backend.dates import local_today
 from backend.db import utcnow
 from backend.pagination import PageArgs
@@ -175,6 +175,23 @@ class ClientProgress(MethodView):
         return progress.progress_for(client, start, end, today)
 
 
+@clients_blp.route("/<uuid:client_id>/alerts")
+class ClientAlerts(MethodView):
+    @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
+    @clients_blp.arguments(AlertQueryArgs, location="query")
+    @clients_blp.response(200, AlertPage)
+    def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
+        """One client's alerts, newest first (open ones unless status=all)"""
+        client = consenting_client(current_user.id, client_id)
+        items, cursor = alerts.list_alerts(
+            current_user.id, args["status"], args["limit"], args["cursor"], client_id=client.id
+        )
+        out = [_alert_out(a) for a in items]
+        service.record_access(current_user.id, [client.id], "alerts")
+        return {"items": out, "next_cursor": cursor}
+
+
 @clients_blp.route("/<uuid:client_id>/notes")
 class ClientNotes(MethodView):
     @access("practitioner")
@@ -256,6 +273,10 @@ def _alert_out(alert: Any) -> dict[str, Any]:
         "level": alert.level,
         "message": alert.message,
         "run_id": alert.run_id,
+        "run_date": alert.run_date,
+        "flags": alert.flags or [],
         "created_at": alert.created_at,
+        "updated_at": alert.updated_at,
         "acknowledged_at": alert.acknowledged_at,
+        "resolved_at": alert.resolved_at,
     }
