@@ -54,6 +54,10 @@ class BaseConfig:
     LOAD_WALK_CADENCE = (70.0, 8.0)
     LOAD_STEP_SPREAD = 0.06
 
+    # The number the app offers to call with emergency or urgent advice. Empty: the
+    # device's region decides (112, 911, 999 ...), else "your local emergency number".
+    EMERGENCY_NUMBER = ""
+
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -117,6 +121,7 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "LOAD_RUN_CADENCE": lambda v: _pair(v),
     "LOAD_WALK_CADENCE": lambda v: _pair(v),
     "LOAD_STEP_SPREAD": float,
+    "EMERGENCY_NUMBER": str,
 }
 
 

@@ -74,6 +74,11 @@ class EstimateOut(BaseSchema):
 class AdviceOut(BaseSchema):
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     message = fields.String(required=True)
+    emergency_number = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The configured number to call; null: the device's own"},
+    )
 
 
 class RunOut(BaseSchema):

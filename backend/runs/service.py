@@ -139,7 +139,8 @@ def present(run: Run, user: User, model: LoadModel | None = None) -> dict[str, A
             weight_for(run, user),
             model or load_model(),
         ),
-        "advice": advice(run.red_flags or []),
+        "advice": advice(run.red_flags or [])
+        | {"emergency_number": current_app.config["EMERGENCY_NUMBER"] or None},
         "created_at": run.created_at,
         "updated_at": run.updated_at,
     }
