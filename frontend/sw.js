@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "9ed4f8189939";
+const VERSION = "248de64e20d7";
 const PRECACHE = [
   "/",
   "/css/app.css",

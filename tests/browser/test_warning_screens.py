@@ -28,9 +28,7 @@ def shot(page: Page, name: str) -> None:
 
 @pytest.mark.parametrize(("viewport", "scheme"), SIZES, ids=IDS)
 def test_the_emergency_screen_puts_the_call_first(new_context, base_url, viewport, scheme):
-    context = new_context(
-        base_url, viewport, bypass_csp=True, color_scheme=scheme, locale="en-GB"
-    )
+    context = new_context(base_url, viewport, bypass_csp=True, color_scheme=scheme, locale="en-GB")
     page = context.new_page()
     sign_up(page, "Emma Gency", unique_email(), "a long test password 3")
     log_run(page, flags=("Numbness around the groin, buttocks or inner thighs",))
@@ -57,14 +55,10 @@ def test_without_a_known_region_it_says_your_local_emergency_number(new_context,
 
 @pytest.mark.parametrize(("viewport", "scheme"), SIZES, ids=IDS)
 def test_the_urgent_screen_does_not_invite_training(new_context, base_url, viewport, scheme):
-    context = new_context(
-        base_url, viewport, bypass_csp=True, color_scheme=scheme, locale="en-US"
-    )
+    context = new_context(base_url, viewport, bypass_csp=True, color_scheme=scheme, locale="en-US")
     page = context.new_page()
     sign_up(page, "Ursula Gent", unique_email(), "a long test password 5")
-    log_run(
-        page, flags=("Leg weakness that is getting worse (a foot that drags or catches)",)
-    )
+    log_run(page, flags=("Leg weakness that is getting worse (a foot that drags or catches)",))
     card = page.get_by_role("status").filter(has_text="See a doctor today or tomorrow")
     expect(card).to_be_visible()
     expect(card).to_contain_text(SAFETY_NET)

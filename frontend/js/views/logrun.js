@@ -116,11 +116,12 @@ function result(body, res, user) {
   const level = run && run.advice ? run.advice.level : triage(body.red_flags);
   const advice = ADVICE[level] || ADVICE.none;
   const message = run && run.advice && run.advice.message ? run.advice.message : advice.text;
+  const serious = level === "emergency" || level === "urgent";
   const saved =
     res.outcome === "sent"
-      ? notice("success", `${formatDistance(body.distance_km, user)} in ${formatDuration(body.duration_s)}, stiffness ${body.stiffness}/10.`)
+      ? notice(serious ? "info" : "success", `${formatDistance(body.distance_km, user)} in ${formatDuration(body.duration_s)}, stiffness ${body.stiffness}/10.`)
       : notice("info", "Saved on this device. It will be sent when you're back online, and the estimate will follow.");
-  if (level === "emergency" || level === "urgent") {
+  if (serious) {
     // Getting help comes first: no load figures, no invitation to train.
     return h(
       "div",
@@ -140,9 +141,8 @@ function result(body, res, user) {
   if (level === "none") {
     parts.push(
       h("p", { class: "card" }, body.stiffness >= 7
-        ? "That's a lot of stiffness. Your body may be guarding after this run: a gentle routine today helps, and if it keeps coming back, tell your practitioner."
-        : "Stiffness after a run is usually your body protecting itself, not damage. Your routine today helps it let go.",
-      " ", message),
+        ? `That's a lot of stiffness. Your body may be guarding after this run: a gentle routine today helps, and if it keeps coming back, tell your practitioner. ${ADVICE.none.text}`
+        : run ? message : `Stiffness after a run is usually your body protecting itself, not damage. Your routine today helps it let go. ${ADVICE.none.text}`),
     );
   }
   parts.push(
