@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,19 @@ def test_the_form_refuses_an_impossible_pace_before_sending(new_context, base_ur
     page.get_by_role("button", name="Save run").click()
     expect(page.get_by_text(re.compile(r"That is a pace of 1:00 min/km"))).to_be_visible()
     expect(page.get_by_role("heading", name="Run saved")).to_have_count(0)
+
+
+def test_a_runner_east_of_utc_sees_today_s_run_in_progress(new_context, base_url):
+    # At 12:00 UTC it is already tomorrow in Kiritimati (UTC+14).
+    noon_utc = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    context = new_context(base_url, PHONE, timezone_id="Pacific/Kiritimati")
+    page = context.new_page()
+    page.clock.set_fixed_time(noon_utc)
+    sign_up(page, "East Runner", unique_email(), "a long test password 8")
+    me = page.request.get("/api/v1/auth/me").json()
+    assert me["timezone"] == "Pacific/Kiritimati"
+    log_run(page, distance="6", stiffness=4)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
+    chart = page.locator("figure.chart")
+    chart.get_by_text("Show as a table").click()
+    expect(chart.get_by_role("cell", name="4", exact=True)).to_be_visible()

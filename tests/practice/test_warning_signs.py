@@ -249,3 +249,60 @@ class TestAlertRaisedSignal:
         assert [(k["kind"], k["level"], k["runner_id"]) for k in received] == [
             ("red_flag", "urgent", runner.id)
         ]
+
+
+class TestOneTrend:
+    def test_roster_client_page_and_alert_agree(
+        self, runner_api, practitioner_api, runner, linked, sql
+    ):
+        store_runs(
+            sql,
+            runner.id,
+            [{"day": today() - timedelta(days=12 - 3 * i), "stiffness": 2 + i} for i in range(4)],
+        )
+        runner_api.post("/api/v1/runs", run_body(started_at=ago(minutes=5), stiffness=6))
+        roster = practitioner_api.get("/api/v1/clients").get_json()["items"][0]["trend_14d"]
+        page = practitioner_api.get(f"/api/v1/clients/{runner.id}/progress").get_json()
+        own = runner_api.get("/api/v1/progress").get_json()["stiffness"]["trend"]
+        assert roster == page["stiffness"]["trend"] == own
+        assert roster["direction"] == "worsening" and roster["window_days"] == 14
+        (alert,) = [a for a in alerts_of(practitioner_api, runner.id) if a["kind"] == "worsening"]
+        assert f"{roster['change']:.1f} points" in alert["message"]
+
+
+class TestStatementCounts:
+    def count_link(self, app, runner_api, practitioner_api) -> int:
+        from backend.extensions import db
+        from tests.support import QueryCounter
+
+        code = practitioner_api.get("/api/v1/practice/invite").get_json()["code"]
+        with app.app_context():
+            counter = QueryCounter(db.engine)
+        with counter:
+            response = runner_api.post("/api/v1/me/practitioner", {"invite_code": code})
+        assert response.status_code == 201
+        return counter.count
+
+    def test_linking_backfills_in_the_same_statements_for_one_or_many_flags(
+        self, app, make_user, practitioner_api, sql
+    ):
+        counts = []
+        for n in (1, 12):
+            who = make_user()
+            runner_api = Api(app.test_client()).login(who)
+            store_runs(
+                sql,
+                who.id,
+                [
+                    {
+                        "day": today() - timedelta(days=i + 1),
+                        "stiffness": 3,
+                        "red_flags": ["fever"],
+                        "advice_level": "urgent",
+                    }
+                    for i in range(n)
+                ],
+            )
+            counts.append(self.count_link(app, runner_api, practitioner_api))
+            assert len(alerts_of(practitioner_api, who.id)) == n
+        assert counts[0] == counts[1]
