@@ -6,6 +6,7 @@ than a day ahead (a day covers every time zone and a phone clock that is a littl
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 FASTEST_S_PER_KM = 150
@@ -19,6 +20,12 @@ def pace_text(seconds_per_km: float) -> str:
     return f"{total // 60}:{total % 60:02d}"
 
 
+def _pace_phrase(seconds_per_km: float) -> str:
+    if not math.isfinite(seconds_per_km) or seconds_per_km >= 100 * 3600:
+        return "more than 100 hours a km"
+    return f"{pace_text(seconds_per_km)} min/km"
+
+
 def problems(
     distance_km: float, duration_s: int, workout_type: str, started_at: datetime, now: datetime
 ) -> dict[str, list[str]]:
@@ -30,7 +37,7 @@ def problems(
     if not FASTEST_S_PER_KM <= pace <= slowest:
         kind = "a walk" if walking else "a run"
         found["duration_s"] = [
-            f"That is a pace of {pace_text(pace)} min/km; for {kind} it should be between "
+            f"That is a pace of {_pace_phrase(pace)}; for {kind} it should be between "
             f"{pace_text(FASTEST_S_PER_KM)} and {pace_text(slowest)} min/km. "
             "Check the distance and the time."
         ]

@@ -34,6 +34,10 @@ class TestPlausibility:
         assert pace_text(150) == "2:30"
         assert pace_text(1805) == "30:05"
 
+    def test_it_copes_with_a_vanishing_distance(self):
+        found = problems(1e-300, 3600, "easy", NOW, NOW)
+        assert found["duration_s"][0].startswith("That is a pace of more than 100 hours a km;")
+
 
 class TestPlausibilityThroughTheApi:
     def test_an_impossible_pace_is_a_422_on_the_duration(self, runner_api):
