@@ -45,10 +45,18 @@ class BaseConfig:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
-    # Load estimate: steps per mile and force per step as multiples of body weight.
-    LOAD_STEPS_PER_MILE = (1333, 1833)
+    # Load estimate (see backend/runs/estimate.py for the sources): force per step as a
+    # multiple of body weight (low, high); cadence in steps a minute as
+    # (base, per km/h of speed); the share either side of the modelled step count.
     LOAD_RUN_BW = (3.0, 4.0)
     LOAD_WALK_BW = (1.0, 1.5)
+    LOAD_RUN_CADENCE = (135.0, 2.5)
+    LOAD_WALK_CADENCE = (70.0, 8.0)
+    LOAD_STEP_SPREAD = 0.06
+
+    # The number the app offers to call with emergency or urgent advice. Empty: the
+    # device's region decides (112, 911, 999 ...), else "your local emergency number".
+    EMERGENCY_NUMBER = ""
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
@@ -108,7 +116,28 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "JSON_LOGS": lambda v: v.lower() in {"1", "true", "yes"},
+    "LOAD_RUN_BW": lambda v: _ordered_pair(v),
+    "LOAD_WALK_BW": lambda v: _ordered_pair(v),
+    "LOAD_RUN_CADENCE": lambda v: _pair(v),
+    "LOAD_WALK_CADENCE": lambda v: _pair(v),
+    "LOAD_STEP_SPREAD": float,
+    "EMERGENCY_NUMBER": str,
 }
+
+
+def _pair(value: str) -> tuple[float, float]:
+    """ "3,4" -> (3.0, 4.0): two numbers, the first no larger than the second for ranges."""
+    parts = [float(p) for p in value.split(",")]
+    if len(parts) != 2:
+        raise ConfigError(f"Expected two numbers separated by a comma, got {value!r}.")
+    return parts[0], parts[1]
+
+
+def _ordered_pair(value: str) -> tuple[float, float]:
+    low, high = _pair(value)
+    if not 0 < low <= high:
+        raise ConfigError(f"Expected 0 < low <= high, got {value!r}.")
+    return low, high
 
 
 class ConfigError(RuntimeError):

@@ -30,6 +30,11 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def body_weight(self) -> float | None:
+        """Body weight in kg as a plain number, or None when not given."""
+        return float(self.body_weight_kg) if self.body_weight_kg is not None else None
+
     # Flask-Login protocol
     is_active = True
     is_anonymous = False

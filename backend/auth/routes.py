@@ -21,9 +21,9 @@ from backend.auth.schemas import (
     SessionList,
     UserOut,
 )
+from backend.consent import practitioner_for
 from backend.errors import NotFound, envelope
 from backend.extensions import limiter
-from backend.practice.service import practitioner_for
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")
@@ -37,7 +37,7 @@ def user_view(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "role": user.role,
         "units": user.units,
-        "body_weight_kg": float(user.body_weight_kg) if user.body_weight_kg is not None else None,
+        "body_weight_kg": user.body_weight,
         "timezone": user.timezone,
         "created_at": user.created_at,
         "practitioner": (

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.auth import passwords
 from backend.auth.models import AuthSession, User
+from backend.consent import announce, join_with_code
 from backend.db import utcnow
 from backend.errors import Conflict, Unprocessable
 from backend.extensions import db
@@ -64,8 +65,6 @@ def valid_timezone(name: str) -> bool:
 
 
 def register(data: dict[str, Any]) -> User:
-    from backend.practice.service import join_practitioner
-
     email = normalise_email(data["email"])
     check_password_policy(data["password"], email)
     user = User(
@@ -82,6 +81,7 @@ def register(data: dict[str, Any]) -> User:
     except IntegrityError as exc:
         db.session.rollback()
         raise Conflict("An account with this email already exists.") from exc
+    consent = None
     if data.get("invite_code"):
         if user.role != "runner":
             db.session.rollback()
@@ -89,11 +89,13 @@ def register(data: dict[str, Any]) -> User:
                 errors={"json": {"invite_code": ["Only runners join a practitioner."]}}
             )
         try:
-            join_practitioner(user, data["invite_code"], commit=False)
+            consent, _ = join_with_code(user, data["invite_code"], commit=False)
         except Unprocessable:
             db.session.rollback()
             raise
     db.session.commit()
+    if consent is not None:
+        announce(consent)
     return user
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from backend.auth.models import User
 from backend.extensions import db
 from backend.routines.models import Routine, RoutineSession
-from backend.runs.estimate import weekly_mid
+from backend.runs.estimate import estimate_load
 from backend.runs.models import Run
-from backend.runs.service import body_weight, load_model
+from backend.runs.service import load_model, weight_for
 
 COLUMNS = (
     "record",
@@ -41,8 +41,8 @@ def export_csv(client: User) -> str:
     runs = db.session.scalars(
         select(Run).where(Run.user_id == client.id).order_by(Run.started_at, Run.id)
     )
-    model, weight = load_model(), body_weight(client)
-    rows = [_run_row(run, weight, model) for run in runs]
+    model = load_model()
+    rows = [_run_row(run, weight_for(run, client), model) for run in runs]
     rows += [
         {
             "record": "session",
@@ -74,7 +74,10 @@ def export_csv(client: User) -> str:
 
 
 def _run_row(run: Run, weight: float | None, model: Any) -> dict[str, Any]:
-    steps, kg = weekly_mid(run.distance_km, run.workout_type, weight, model)
+    est = estimate_load(run.distance_km, run.duration_s, run.workout_type, weight, model)
+    steps = (est["steps"]["low"] + est["steps"]["high"]) / 2
+    total = est.get("total_load_kg")
+    kg = (total["low"] + total["high"]) / 2 if total else None
     return {
         "record": "run",
         "id": run.id,

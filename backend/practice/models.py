@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.auth.models import User
@@ -65,13 +65,20 @@ class Alert(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
     practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    # An alert is a clinical record: it outlives the run it is about, keeping the run's
+    # date and flags as they were.
+    run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    run_date: Mapped[date | None] = mapped_column(Date)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     kind: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(80))
-    message: Mapped[str] = mapped_column(String(300))
+    message: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when what raised it no longer holds (a trend that eased); it leaves the open list.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     runner: Mapped[User] = relationship(foreign_keys=[runner_id])
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.auth.models import User
+from backend.dates import local_today
 from backend.practice import alerts
 from backend.practice.service import client_activity, record_access
 from backend.progress.service import recent_trends
@@ -24,13 +25,13 @@ LEVEL_LABELS = {
 
 
 def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
-    today = now.date()
     clients = client_activity(practitioner.id)
     alerts.quiet_alerts(practitioner.id, clients, now)
     ids = [c.id for c in clients]
     open_alerts = alerts.open_alert_summary(practitioner.id)
-    trends = recent_trends(ids, today)
-    adherence = adherence_for_many(ids, today - timedelta(days=13), today, today)
+    # Each client's own calendar: "today" and the last 14 days are where they live.
+    trends = recent_trends(ids, {c.id: local_today(c, now) for c in clients})
+    adherence = adherence_for_many(ids, None, None, window_days=14)
     record_access(practitioner.id, ids, "summary")
 
     items = []
@@ -65,7 +66,8 @@ def _reasons(item: dict[str, Any], quiet_for: timedelta) -> list[str]:
     if item["latest_stiffness"] is not None and item["latest_stiffness"] >= alerts.HIGH_STIFFNESS:
         reasons.append(f"Last run left stiffness at {item['latest_stiffness']}/10")
     if item["trend_14d"]["direction"] == "worsening":
-        reasons.append("Stiffness rising over the last 14 days")
+        change = item["trend_14d"]["change"]
+        reasons.append(f"Stiffness up {change:.1f} points over the last 14 days")
     if quiet_for >= timedelta(days=alerts.QUIET_DAYS):
         reasons.append(f"Nothing logged for {quiet_for.days} days")
     adh = item["adherence_14d"]

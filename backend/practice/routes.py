@@ -9,6 +9,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
+from backend.consent import consenting_client, join_with_code, practitioner_for
+from backend.dates import local_today
 from backend.db import utcnow
 from backend.pagination import PageArgs
 from backend.practice import alerts, roster, service
@@ -84,11 +86,10 @@ class MyPractitioner(MethodView):
     @consent_blp.alt_response(409, description="You already share with another practitioner")
     def post(self, data: dict[str, str]) -> Any:
         """Share my data with a practitioner, using their invite code"""
-        before = service.practitioner_for(current_user.id)
-        consent = service.join_practitioner(current_user, data["invite_code"])
-        practitioner = service.practitioner_for(current_user.id)
+        consent, created = join_with_code(current_user, data["invite_code"])
+        practitioner = practitioner_for(current_user.id)
         body = {"practitioner": practitioner, "granted_at": consent.granted_at}
-        return body, 200 if before is not None else 201
+        return body, 201 if created else 200
 
     @access("runner")
     @consent_blp.response(204)
@@ -130,7 +131,7 @@ class Client(MethodView):
             "display_name": client.display_name,
             "email": client.email,
             "units": client.units,
-            "body_weight_kg": runs.body_weight(client),
+            "body_weight_kg": client.body_weight,
             "timezone": client.timezone,
             "linked_since": service.linked_since(current_user.id, client.id),
         }
@@ -169,9 +170,26 @@ class ClientProgress(MethodView):
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's stiffness trend, triggers, load and routine adherence"""
         client = service.client_for_read(current_user, client_id, "progress")
-        today = progress.today_for(client)
+        today = local_today(client)
         start, end = progress.date_range(args["from_"], args["to"], today)
         return progress.progress_for(client, start, end, today)
+
+
+@clients_blp.route("/<uuid:client_id>/alerts")
+class ClientAlerts(MethodView):
+    @access("practitioner")
+    @clients_blp.alt_response(404, **_NOT_A_CLIENT)
+    @clients_blp.arguments(AlertQueryArgs, location="query")
+    @clients_blp.response(200, AlertPage)
+    def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
+        """One client's alerts, newest first (open ones unless status=all)"""
+        client = consenting_client(current_user.id, client_id)
+        items, cursor = alerts.list_alerts(
+            current_user.id, args["status"], args["limit"], args["cursor"], client_id=client.id
+        )
+        out = [_alert_out(a) for a in items]
+        service.record_access(current_user.id, [client.id], "alerts")
+        return {"items": out, "next_cursor": cursor}
 
 
 @clients_blp.route("/<uuid:client_id>/notes")
@@ -255,6 +273,10 @@ def _alert_out(alert: Any) -> dict[str, Any]:
         "level": alert.level,
         "message": alert.message,
         "run_id": alert.run_id,
+        "run_date": alert.run_date,
+        "flags": alert.flags or [],
         "created_at": alert.created_at,
+        "updated_at": alert.updated_at,
         "acknowledged_at": alert.acknowledged_at,
+        "resolved_at": alert.resolved_at,
     }

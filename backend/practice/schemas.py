@@ -4,6 +4,7 @@ from backend.auth.schemas import PractitionerRef
 from backend.pagination import PageArgs, page_schema
 from backend.practice.models import ALERT_KINDS, ALERT_LEVELS
 from backend.progress.schemas import TrendOut
+from backend.runs.triage import RED_FLAGS
 from backend.schemas import BaseSchema
 
 
@@ -101,9 +102,26 @@ class AlertOut(BaseSchema):
     kind = fields.String(required=True, validate=validate.OneOf(ALERT_KINDS))
     level = fields.String(required=True, validate=validate.OneOf(ALERT_LEVELS))
     message = fields.String(required=True)
-    run_id = fields.UUID(allow_none=True, required=True)
+    run_id = fields.UUID(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The run it is about; null once that run is deleted"},
+    )
+    run_date = fields.Date(allow_none=True, required=True)
+    flags = fields.List(
+        fields.String(validate=validate.OneOf(RED_FLAGS)),
+        required=True,
+        metadata={"description": "The red flags of the run, as they were when raised"},
+    )
     created_at = _when()
+    updated_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
     acknowledged_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
+    resolved_at = fields.AwareDateTime(
+        format="iso",
+        allow_none=True,
+        required=True,
+        metadata={"description": "When what raised it stopped holding (a trend that eased)"},
+    )
 
 
 AlertPage = page_schema(AlertOut, "AlertPage")

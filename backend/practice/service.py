@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from backend.auth.models import User
+from backend.consent import consenting_client, in_force, new_code
 from backend.db import new_uuid, utcnow
-from backend.errors import Conflict, NotFound, Unprocessable
+from backend.errors import NotFound
 from backend.extensions import db
 from backend.pagination import paginate
 from backend.practice.models import AccessLog, ClientNote, Consent, PracticeInvite
 from backend.routines.models import RoutineSession
 from backend.runs.models import Run
-
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-CODE_LENGTH = 8
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
 def current_invite(practitioner: User) -> PracticeInvite:
@@ -52,39 +40,6 @@ def rotate_invite(practitioner: User) -> PracticeInvite:
     return invite
 
 
-def practitioner_for(runner_id: uuid.UUID) -> User | None:
-    """The practitioner this runner currently consents to, if any."""
-    return db.session.scalar(
-        select(User)
-        .join(Consent, Consent.practitioner_id == User.id)
-        .where(Consent.runner_id == runner_id, Consent.revoked_at.is_(None))
-    )
-
-
-def join_practitioner(runner: User, code: str, *, commit: bool = True) -> Consent:
-    invite = db.session.scalar(
-        select(PracticeInvite).where(PracticeInvite.code == normalise_code(code))
-    )
-    if invite is None:
-        raise Unprocessable(errors={"json": {"invite_code": ["No practice uses this code."]}})
-    current = practitioner_for(runner.id)
-    if current is not None:
-        if current.id == invite.practitioner_id:
-            return db.session.scalars(
-                select(Consent).where(Consent.runner_id == runner.id, Consent.revoked_at.is_(None))
-            ).one()
-        raise Conflict("You already share your data with a practitioner; revoke that first.")
-    consent = Consent(runner_id=runner.id, practitioner_id=invite.practitioner_id)
-    db.session.add(consent)
-    if commit:
-        try:
-            db.session.commit()
-        except IntegrityError as exc:
-            db.session.rollback()
-            raise Conflict("You already share your data with a practitioner.") from exc
-    return consent
-
-
 def revoke_practitioner(runner: User) -> bool:
     result = db.session.execute(
         update(Consent)
@@ -93,30 +48,6 @@ def revoke_practitioner(runner: User) -> bool:
     )
     db.session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def consent_in_force(runner_id: Any, practitioner_id: Any) -> ColumnElement[bool]:
-    """Join or filter condition: this runner consents to this practitioner right now."""
-    return and_(
-        Consent.runner_id == runner_id,
-        Consent.practitioner_id == practitioner_id,
-        Consent.revoked_at.is_(None),
-    )
-
-
-def consenting_clients_query(practitioner_id: uuid.UUID) -> Select[tuple[User]]:
-    """Runners who consent to this practitioner right now (a select of User)."""
-    return select(User).join(Consent, consent_in_force(User.id, practitioner_id))
-
-
-def consenting_client(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> User:
-    """The client, only while they consent; anything else is 404, never 403."""
-    client = db.session.scalar(
-        consenting_clients_query(practitioner_id).where(User.id == client_id)
-    )
-    if client is None:
-        raise NotFound("No such client.")
-    return client
 
 
 def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what: str) -> None:
@@ -144,7 +75,7 @@ def client_for_read(practitioner: User, client_id: uuid.UUID, what: str) -> User
 
 def linked_since(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> datetime:
     granted = db.session.scalar(
-        select(Consent.granted_at).where(consent_in_force(client_id, practitioner_id))
+        select(Consent.granted_at).where(in_force(client_id, practitioner_id))
     )
     if granted is None:
         raise NotFound("No such client.")
@@ -187,6 +118,7 @@ class ClientActivity:
     id: uuid.UUID
     display_name: str
     email: str
+    timezone: str
     linked_since: datetime
     last_run_at: datetime | None
     latest_stiffness: int | None
@@ -224,10 +156,11 @@ def client_activity(practitioner_id: uuid.UUID) -> list[ClientActivity]:
             User.id,
             User.display_name,
             User.email,
+            User.timezone,
             Consent.granted_at,
             latest_run(Run.started_at),
             latest_run(Run.stiffness),
             last_session,
-        ).join(Consent, consent_in_force(User.id, practitioner_id))
+        ).join(Consent, in_force(User.id, practitioner_id))
     ).all()
     return [ClientActivity(*row) for row in rows]

@@ -38,8 +38,18 @@ class WeekPoint(BaseSchema):
 
 
 class TrendOut(BaseSchema):
-    slope_per_week = fields.Float(required=True)
+    """The 14-day trend, the same everywhere it is shown (rule in docs/progress.md)."""
+
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    change = fields.Float(
+        required=True,
+        metadata={"description": "Mean stiffness of the last third of the runs minus the first"},
+    )
+    slope_per_week = fields.Float(required=True)
+    runs = fields.Integer(required=True)
+    days = fields.Integer(required=True)
+    window_days = fields.Integer(required=True)
+    enough_data = fields.Boolean(required=True)
 
 
 class StiffnessOut(BaseSchema):
@@ -68,10 +78,17 @@ class TriggerOut(BaseSchema):
     runs = fields.Integer(required=True)
 
 
+class IntRange(BaseSchema):
+    low = fields.Integer(required=True)
+    high = fields.Integer(required=True)
+
+
 class WeekLoad(BaseSchema):
     week_start = fields.Date(required=True)
     steps_mid = fields.Integer(required=True)
+    steps = fields.Nested(IntRange, required=True)
     load_kg_mid = fields.Integer()
+    load_kg = fields.Nested(IntRange)
 
 
 class LoadOut(BaseSchema):

@@ -8,23 +8,18 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Float, case, cast, func, select
 
 from backend.auth.models import User
-from backend.db import utcnow
 from backend.extensions import db
 from backend.progress import stats
 from backend.progress.sql import week_start
 from backend.routines.service import adherence_for_many
-from backend.runs.estimate import LoadModel, weekly_mid
+from backend.runs.estimate import LoadModel
 from backend.runs.models import Run
-from backend.runs.service import body_weight, load_model, local_date_of
+from backend.runs.service import load_model
 
 DEFAULT_WEEKS = 12
-
-
-def today_for(user: User) -> date:
-    return local_date_of(utcnow(), user.timezone)
 
 
 def date_range(start: date | None, end: date | None, today: date) -> tuple[date, date]:
@@ -42,9 +37,8 @@ def progress_for(runner: User, start: date, end: date, today: date) -> dict[str,
         .order_by(Run.local_date)
     ).all()
     week = week_start(Run.local_date)
-    walk_km = func.sum(case((Run.workout_type == "walk", Run.distance_km), else_=0.0))
     weekly = db.session.execute(
-        select(week, func.avg(Run.stiffness), func.count(), func.sum(Run.distance_km), walk_km)
+        select(week, func.avg(Run.stiffness), func.count(), func.sum(Run.distance_km))
         .where(*where)
         .group_by(week)
         .order_by(week)
@@ -54,27 +48,21 @@ def progress_for(runner: User, start: date, end: date, today: date) -> dict[str,
 
     total_runs = sum(n for _, n, _ in by_surface)
     total_stiffness = sum(s for _, _, s in by_surface)
-    heavy_weeks = _heavy_weeks([(w, km) for w, _, _, km, _ in weekly])
+    heavy_weeks = _heavy_weeks([(w, km) for w, _, _, km in weekly])
     candidates = [stats.FactorStat("workout_type", v, n, s) for v, n, s in by_type]
     candidates += [stats.FactorStat("surface", v, n, s) for v, n, s in by_surface]
     candidates += _long_and_heavy(where, heavy_weeks)
 
-    model = load_model()
-    weight = body_weight(runner)
     return {
         "stiffness": {
             "series": [{"date": d, "mean": _r(m), "runs": n} for d, m, n in daily],
-            "weekly": [{"week_start": w, "mean": _r(m), "runs": n} for w, m, n, _, _ in weekly],
-            "trend": stats.trend([(w, float(m)) for w, m, _, _, _ in weekly]),
+            "weekly": [{"week_start": w, "mean": _r(m), "runs": n} for w, m, n, _ in weekly],
+            "trend": recent_trends([runner.id], {runner.id: end})[runner.id],
         },
         "by_surface": _by(by_surface, "surface"),
         "by_workout_type": _by(by_type, "workout_type"),
         "triggers": stats.triggers(candidates, total_runs, total_stiffness),
-        "load": {
-            "weekly": [
-                _week_load(w, float(km), float(walk), weight, model) for w, _, _, km, walk in weekly
-            ]
-        },
+        "load": {"weekly": weekly_load(runner, where)},
         "adherence": adherence_for_many([runner.id], start, end, today)[runner.id],
     }
 
@@ -145,26 +133,85 @@ def _long_and_heavy(
     ]
 
 
-def _week_load(
-    week: date, km: float, walk_km: float, weight: float | None, model: LoadModel
-) -> dict[str, Any]:
-    run_steps, run_kg = weekly_mid(km - walk_km, "easy", weight, model)
-    walk_steps, walk_kg = weekly_mid(walk_km, "walk", weight, model)
-    out: dict[str, Any] = {"week_start": week, "steps_mid": round(run_steps + walk_steps)}
-    if run_kg is not None and walk_kg is not None:
-        out["load_kg_mid"] = round(run_kg + walk_kg)
+def weekly_load(runner: User, where: tuple[ColumnElement[bool], ...]) -> list[dict[str, Any]]:
+    """Estimated steps and load per week, summed in SQL, each run at its own weight.
+
+    Modelled steps are `a * seconds + b * km` (see `LoadModel.step_terms`), so a week's
+    steps and weight-times-steps follow from sums of time and distance.
+    """
+    model = load_model()
+    weight = func.coalesce(cast(Run.body_weight_kg, Float), runner.body_weight)
+    walk = Run.workout_type == "walk"
+
+    def total(of_walks: bool, value: Any) -> Any:
+        return func.sum(case((walk if of_walks else ~walk, value), else_=0.0))
+
+    week = week_start(Run.local_date)
+    sums = [
+        total(w, v)
+        for w in (False, True)
+        for v in (
+            Run.duration_s,
+            Run.distance_km,
+            weight * Run.duration_s,
+            weight * Run.distance_km,
+        )
+    ]
+    rows = db.session.execute(
+        select(week, func.sum(case((weight.is_(None), 1), else_=0)), *sums)
+        .where(*where)
+        .group_by(week)
+        .order_by(week)
+    ).all()
+    out = []
+    for week_of, unweighed, *values in rows:
+        steps = 0.0
+        for i, of_walks in enumerate((False, True)):
+            per_s, per_km = model.step_terms(of_walks)
+            secs, km = (float(v or 0) for v in values[4 * i : 4 * i + 2])
+            steps += per_s * secs + per_km * km
+        spread = model.step_spread
+        item: dict[str, Any] = {
+            "week_start": week_of,
+            "steps_mid": round(steps),
+            "steps": {"low": round(steps * (1 - spread)), "high": round(steps * (1 + spread))},
+        }
+        if not unweighed:
+            low, high = _load_range(values, model)
+            item["load_kg"] = {"low": round(low), "high": round(high)}
+            item["load_kg_mid"] = round((low + high) / 2)
+        out.append(item)
     return out
 
 
-def recent_trends(runner_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, dict[str, Any]]:
-    """Each runner's 14-day trend from their daily means, in one statement."""
+def _load_range(values: list[Any], model: LoadModel) -> tuple[float, float]:
+    low = high = 0.0
+    for i, of_walks in enumerate((False, True)):
+        per_s, per_km = model.step_terms(of_walks)
+        w_secs, w_km = (float(v or 0) for v in values[4 * i + 2 : 4 * i + 4])
+        bw = model.walk_bw if of_walks else model.run_bw
+        weighed_steps = per_s * w_secs + per_km * w_km
+        low += weighed_steps * (1 - model.step_spread) * bw.low
+        high += weighed_steps * (1 + model.step_spread) * bw.high
+    return low, high
+
+
+def recent_trends(
+    runner_ids: list[uuid.UUID], todays: dict[uuid.UUID, date]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Each runner's trend over the 14 days up to their own today, in one statement."""
+    if not runner_ids:
+        return {}
+    window = timedelta(days=stats.TREND_WINDOW_DAYS)
     rows = db.session.execute(
-        select(Run.user_id, Run.local_date, func.avg(Run.stiffness))
-        .where(Run.user_id.in_(runner_ids), Run.local_date > today - timedelta(days=14))
-        .where(Run.local_date <= today)
-        .group_by(Run.user_id, Run.local_date)
+        select(Run.user_id, Run.started_at, Run.local_date, Run.stiffness).where(
+            Run.user_id.in_(runner_ids),
+            Run.local_date > min(todays.values()) - window,
+            Run.local_date <= max(todays.values()),
+        )
     ).all()
-    points: dict[uuid.UUID, list[tuple[date, float]]] = {rid: [] for rid in runner_ids}
-    for rid, day, mean in rows:
-        points[rid].append((day, float(mean)))
-    return {rid: stats.trend(p) for rid, p in points.items()}
+    runs: dict[uuid.UUID, list[tuple[Any, date, int | None]]] = {rid: [] for rid in runner_ids}
+    for rid, at, day, stiffness in rows:
+        if todays[rid] - window < day <= todays[rid]:
+            runs[rid].append((at, day, stiffness))
+    return {rid: stats.trend(r) for rid, r in runs.items()}

@@ -1,8 +1,12 @@
 """Trend and trigger statistics on already-aggregated figures. Plain functions, no Flask.
 
-Trend: the least-squares slope of mean stiffness against time in weeks. Higher stiffness
-is worse, so a slope of +0.25 points a week or more is "worsening", -0.25 or less is
-"improving", anything in between is "steady". Fewer than two points: steady, slope 0.
+Trend (one definition for the runner, the roster, the client page and the alert): the
+runs of the last 14 days, oldest first, runs without a stiffness answer left out. With at
+least 4 runs on at least 3 different days, the mean stiffness of the last third of the
+runs is compared with the mean of the first third: 1.5 points higher or more is
+"worsening", 1.5 points lower or more is "improving", anything in between "steady". With
+fewer runs there is not enough to tell: "steady", with `enough_data` false. The
+least-squares slope in points a week is reported alongside, for information only.
 
 Triggers: a factor (a workout type, a surface, long runs, weeks of high load) is listed
 when it covers at least three runs, at least one run falls outside it, and its mean
@@ -14,9 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-TREND_THRESHOLD = 0.25  # stiffness points per week
+TREND_WINDOW_DAYS = 14
+TREND_MIN_RUNS = 4
+TREND_MIN_DAYS = 3
+TREND_CHANGE = 1.5  # stiffness points between the first and the last third of the runs
 TRIGGER_MIN_RUNS = 3
 TRIGGER_MARGIN = 1.0  # stiffness points above the baseline
 LONG_RUN_FACTOR = 1.5  # times the runner's median run distance
@@ -45,21 +53,39 @@ def least_squares_slope(points: Sequence[tuple[float, float]]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
 
 
-def direction(slope_per_week: float, threshold: float = TREND_THRESHOLD) -> str:
-    if slope_per_week >= threshold:
-        return "worsening"
-    if slope_per_week <= -threshold:
-        return "improving"
-    return "steady"
-
-
-def trend(points: Sequence[tuple[date, float]]) -> dict[str, float | str]:
-    """Trend of (day, mean stiffness) points, x measured in weeks from the first."""
-    if not points:
-        return {"slope_per_week": 0.0, "direction": "steady"}
-    first = min(day for day, _ in points)
-    slope = least_squares_slope([((day - first).days / 7, value) for day, value in points])
-    return {"slope_per_week": round(slope, 2), "direction": direction(slope)}
+def trend(runs: Sequence[tuple[datetime, date, int | None]]) -> dict[str, Any]:
+    """Trend of the window's runs, each (started at, local day, stiffness or None)."""
+    rated = sorted((at, day, s) for at, day, s in runs if s is not None)
+    n = len(rated)
+    days = len({day for _, day, _ in rated})
+    enough = n >= TREND_MIN_RUNS and days >= TREND_MIN_DAYS
+    change = 0.0
+    if enough:
+        third = max(1, n // 3)
+        first = sum(s for _, _, s in rated[:third]) / third
+        last = sum(s for _, _, s in rated[-third:]) / third
+        change = last - first
+    slope = 0.0
+    if rated:
+        start = rated[0][0]
+        slope = least_squares_slope(
+            [((at - start).total_seconds() / (7 * 86400), float(s)) for at, _, s in rated]
+        )
+    if enough and change >= TREND_CHANGE:
+        direction = "worsening"
+    elif enough and change <= -TREND_CHANGE:
+        direction = "improving"
+    else:
+        direction = "steady"
+    return {
+        "direction": direction,
+        "change": round(change, 2),
+        "slope_per_week": round(slope, 2),
+        "runs": n,
+        "days": days,
+        "window_days": TREND_WINDOW_DAYS,
+        "enough_data": enough,
+    }
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,20 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from backend.auth.models import User
+from backend.consent import consenting_client, current_practitioner, join_in_force
+from backend.dates import local_date_of, local_today
 from backend.db import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.pagination import paginate
-from backend.practice.models import Consent
-from backend.practice.service import consenting_client
 from backend.routines import adherence as rules
 from backend.routines.models import (
     DOSES,
@@ -29,7 +28,6 @@ from backend.routines.models import (
     RoutineSession,
     RoutineStep,
 )
-from backend.runs.service import local_date_of
 
 Owned = TypeVar("Owned", Exercise, Routine)
 
@@ -39,24 +37,14 @@ STREAK_LOOKBACK_DAYS = 366
 _WITH_STEPS = selectinload(Routine.steps).selectinload(RoutineStep.exercise)
 
 
-def local_today(user: User) -> date:
-    return datetime.now(ZoneInfo(user.timezone)).date()
-
-
 # --- visibility ------------------------------------------------------------------
-
-
-def _practitioner_of(runner_id: Any) -> Any:
-    return select(Consent.practitioner_id).where(
-        Consent.runner_id == runner_id, Consent.revoked_at.is_(None)
-    )
 
 
 def visible(model: type[Owned], user: User) -> ColumnElement[bool]:
     """Built-ins, plus a practitioner's own items or a runner's practitioner's items."""
     if user.role == "practitioner":
         return or_(model.owner_id.is_(None), model.owner_id == user.id)
-    return or_(model.owner_id.is_(None), model.owner_id.in_(_practitioner_of(user.id)))
+    return or_(model.owner_id.is_(None), model.owner_id == current_practitioner(user.id))
 
 
 def _get_visible(model: type[Owned], user: User, ident: uuid.UUID, options: Sequence[Any]) -> Owned:
@@ -232,20 +220,15 @@ def set_steps(
 # --- plans ----------------------------------------------------------------------------
 
 
-def _author_still_trusted() -> ColumnElement[bool]:
-    """Join condition: the runner still consents to the practitioner who assigned this."""
-    return and_(
-        Consent.runner_id == Assignment.runner_id,
-        Consent.practitioner_id == Assignment.assigned_by,
-        Consent.revoked_at.is_(None),
-    )
+def _author_still_trusted(stmt: Select[Any]) -> Select[Any]:
+    """Keep the assignments whose runner still consents to the practitioner who made them."""
+    return join_in_force(stmt, Assignment.runner_id, Assignment.assigned_by)
 
 
 def _live_schedules(runner_ids: Iterable[uuid.UUID], start: date, end: date) -> Any:
     """Assignments touching [start, end] made by a practitioner the runner still consents to."""
     return (
-        select(Assignment)
-        .join(Consent, _author_still_trusted())
+        _author_still_trusted(select(Assignment))
         .where(
             Assignment.runner_id.in_(list(runner_ids)),
             Assignment.starts_on <= end,
@@ -407,9 +390,7 @@ def _assignable(practitioner: User, routine_id: uuid.UUID) -> Routine:
 def _own_assignment(practitioner: User, assignment_id: uuid.UUID) -> tuple[Assignment, User]:
     """The assignment and its runner, only for its author while the runner consents."""
     row = db.session.execute(
-        select(Assignment, User)
-        .join(User, User.id == Assignment.runner_id)
-        .join(Consent, _author_still_trusted())
+        _author_still_trusted(select(Assignment, User).join(User, User.id == Assignment.runner_id))
         .where(
             Assignment.id == assignment_id,
             Assignment.assigned_by == practitioner.id,
@@ -487,16 +468,32 @@ def adherence_for(runner_id: uuid.UUID, start: date, end: date, today: date) -> 
 
 
 def adherence_for_many(
-    runner_ids: Sequence[uuid.UUID], start: date, end: date, today: date | None = None
+    runner_ids: Sequence[uuid.UUID],
+    start: date | None,
+    end: date | None,
+    today: date | None = None,
+    *,
+    window_days: int | None = None,
 ) -> dict[uuid.UUID, rules.Adherence]:
-    """Adherence for several runners in four queries; `today` defaults to each one's own."""
+    """Adherence for several runners in four queries; `today` defaults to each one's own.
+
+    With `window_days`, each runner's range is the last that many days up to their own
+    today, and today's routines count only once done (the day is not over yet).
+    """
     runners = list(db.session.scalars(select(User).where(User.id.in_(list(runner_ids)))))
     if not runners:
         return {}
     todays = {r.id: today or local_today(r) for r in runners}
+    ranges = {
+        rid: ((t - timedelta(days=window_days - 1), t) if window_days else (start or t, end or t))
+        for rid, t in todays.items()
+    }
     first = {r.id: local_date_of(r.created_at, r.timezone) for r in runners}
-    earliest = min(start, *(t - timedelta(days=STREAK_LOOKBACK_DAYS) for t in todays.values()))
-    latest = max(end, *todays.values())
+    earliest = min(
+        *(s for s, _ in ranges.values()),
+        *(t - timedelta(days=STREAK_LOOKBACK_DAYS) for t in todays.values()),
+    )
+    latest = max(*(e for _, e in ranges.values()), *todays.values())
     schedules: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
     for assignment in db.session.scalars(_live_schedules(todays, earliest, latest)):
         schedules[assignment.runner_id].append(assignment)
@@ -504,13 +501,19 @@ def adherence_for_many(
     done = _sessions_by_runner_day(list(todays), earliest, latest)
     result: dict[uuid.UUID, rules.Adherence] = {}
     for runner_id, runner_today in todays.items():
+        range_start, range_end = ranges[runner_id]
         # Days before sign-up and days not yet reached are not planned.
-        lookback = min(start, runner_today - timedelta(days=STREAK_LOOKBACK_DAYS))
+        lookback = min(range_start, runner_today - timedelta(days=STREAK_LOOKBACK_DAYS))
         history = rules.plan_for_range(
             schedules[runner_id], max(first[runner_id], lookback), runner_today, starter
         )
-        in_range = {day: due for day, due in history.items() if start <= day <= end}
+        runner_done = done.get(runner_id, {})
+        in_range = {d: due for d, due in history.items() if range_start <= d <= range_end}
+        if window_days and runner_today in in_range:
+            in_range[runner_today] = [
+                r for r in in_range[runner_today] if r in runner_done.get(runner_today, set())
+            ]
         result[runner_id] = rules.adherence(
-            in_range, done.get(runner_id, {}), runner_today, streak_from=history
+            in_range, runner_done, runner_today, streak_from=history
         )
     return result

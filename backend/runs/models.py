@@ -2,8 +2,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime, utcnow
@@ -55,6 +67,8 @@ class Run(Base):
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     advice_level: Mapped[str] = mapped_column(String(20), default="none")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The runner's body weight when the run was logged, so its figures never change later.
+    body_weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     # Hash of the create request, to tell a retry from a different run with the same id.
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

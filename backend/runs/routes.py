@@ -15,7 +15,7 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs a
 
 
 def _out(run: Any) -> dict[str, Any]:
-    return service.present(run, service.body_weight(current_user))
+    return service.present(run, current_user)
 
 
 @blp.route("")

@@ -74,6 +74,11 @@ class EstimateOut(BaseSchema):
 class AdviceOut(BaseSchema):
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     message = fields.String(required=True)
+    emergency_number = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The configured number to call; null: the device's own"},
+    )
 
 
 class RunOut(BaseSchema):
@@ -88,6 +93,11 @@ class RunOut(BaseSchema):
     stiffness_areas = fields.List(fields.String(), required=True)
     red_flags = fields.List(fields.String(), required=True)
     notes = fields.String(required=True)
+    body_weight_kg = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The body weight the figures use: as logged with the run"},
+    )
     estimate = fields.Nested(EstimateOut, required=True)
     advice = fields.Nested(AdviceOut, required=True)
     created_at = fields.AwareDateTime(format="iso", required=True)

@@ -3,50 +3,47 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
 from backend.auth.models import User
+from backend.dates import local_date_of
 from backend.db import utcnow
-from backend.errors import NotFound
+from backend.errors import NotFound, Unprocessable
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.pagination import paginate
-from backend.runs.estimate import LoadModel, Range, estimate_load
+from backend.runs import plausibility
+from backend.runs.estimate import Cadence, LoadModel, Range, estimate_load
 from backend.runs.models import Run
-from backend.runs.signals import run_saved
+from backend.runs.signals import run_deleted, run_saved
 from backend.runs.triage import advice, triage_level
 
 
 def load_model() -> LoadModel:
     cfg = current_app.config
     return LoadModel(
-        steps_per_mile=Range(*cfg["LOAD_STEPS_PER_MILE"]),
+        run_cadence=Cadence(*cfg["LOAD_RUN_CADENCE"]),
+        walk_cadence=Cadence(*cfg["LOAD_WALK_CADENCE"]),
+        step_spread=float(cfg["LOAD_STEP_SPREAD"]),
         run_bw=Range(*cfg["LOAD_RUN_BW"]),
         walk_bw=Range(*cfg["LOAD_WALK_BW"]),
     )
-
-
-def local_date_of(instant: datetime, timezone: str) -> date:
-    return instant.astimezone(ZoneInfo(timezone)).date()
-
-
-def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
-    """The UTC instants at which a local calendar day starts and ends."""
-    tz = ZoneInfo(timezone)
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    end = datetime.combine(day, time.max, tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _apply(run: Run, data: dict[str, Any], user: User) -> None:
     for key, value in data.items():
         if key != "id":
             setattr(run, key, sorted(set(value)) if isinstance(value, list) else value)
+    problems = plausibility.problems(
+        run.distance_km, run.duration_s, run.workout_type, run.started_at, utcnow()
+    )
+    if problems:
+        db.session.rollback()
+        raise Unprocessable(errors={"json": problems})
     run.local_date = local_date_of(run.started_at, user.timezone)
     run.advice_level = triage_level(run.red_flags or [])
 
@@ -63,6 +60,8 @@ def create_run(user: User, data: dict[str, Any]) -> tuple[Run, bool]:
             stiffness_areas=[],
             red_flags=[],
             notes="",
+            # Figures for this run keep the weight of the day, whatever it is later.
+            body_weight_kg=user.body_weight_kg,
         )
         _apply(run, data, user)
         return run
@@ -92,6 +91,7 @@ def delete_run(user: User, run_id: uuid.UUID) -> None:
     run = get_run(user, run_id)
     db.session.delete(run)
     db.session.commit()
+    run_deleted.send(None, user_id=user.id, run_id=run_id)
 
 
 def list_runs(
@@ -108,13 +108,16 @@ def list_runs(
 def runs_page(user: User, args: dict[str, Any]) -> dict[str, Any]:
     """A page of this user's runs as the API shows them (`RunQueryArgs` in)."""
     runs, cursor = list_runs(user.id, args["from_"], args["to"], args["limit"], args["cursor"])
-    model, weight = load_model(), body_weight(user)
-    return {"items": [present(r, weight, model) for r in runs], "next_cursor": cursor}
+    model = load_model()
+    return {"items": [present(r, user, model) for r in runs], "next_cursor": cursor}
 
 
-def present(
-    run: Run, body_weight_kg: float | None, model: LoadModel | None = None
-) -> dict[str, Any]:
+def weight_for(run: Run, user: User) -> float | None:
+    """The body weight this run's figures use: the one recorded with it, else today's."""
+    return float(run.body_weight_kg) if run.body_weight_kg is not None else user.body_weight
+
+
+def present(run: Run, user: User, model: LoadModel | None = None) -> dict[str, Any]:
     """The run as the API shows it, with its load estimate and advice."""
     return {
         "id": run.id,
@@ -128,14 +131,16 @@ def present(
         "stiffness_areas": run.stiffness_areas or [],
         "red_flags": run.red_flags or [],
         "notes": run.notes or "",
+        "body_weight_kg": weight_for(run, user),
         "estimate": estimate_load(
-            run.distance_km, run.workout_type, body_weight_kg, model or load_model()
+            run.distance_km,
+            run.duration_s,
+            run.workout_type,
+            weight_for(run, user),
+            model or load_model(),
         ),
-        "advice": advice(run.red_flags or []),
+        "advice": advice(run.red_flags or [])
+        | {"emergency_number": current_app.config["EMERGENCY_NUMBER"] or None},
         "created_at": run.created_at,
         "updated_at": run.updated_at,
     }
-
-
-def body_weight(user: User) -> float | None:
-    return float(user.body_weight_kg) if user.body_weight_kg is not None else None

@@ -39,10 +39,11 @@ export const AREAS = [
 export const RED_FLAGS = [
   ["saddle_numbness", "Numbness around the groin, buttocks or inner thighs", "emergency"],
   ["bladder_bowel_change", "New trouble controlling or passing urine or stools", "emergency"],
-  ["both_legs", "Pain, numbness or weakness in both legs", "emergency"],
+  ["both_legs", "Numbness, tingling or weakness in both legs (not muscle soreness)", "emergency"],
   ["fever", "Fever or feeling unwell with the back pain", "urgent"],
   ["weight_loss", "Weight loss you can't explain", "urgent"],
   ["night_pain", "Pain that wakes you at night or doesn't ease with rest", "urgent"],
+  ["leg_weakness_worsening", "Leg weakness that is getting worse (a foot that drags or catches)", "urgent"],
   ["sharp_pain", "Sharp pain (not just tightness)", "see_professional"],
   ["shooting_pain_leg", "Pain shooting down a leg", "see_professional"],
   ["leg_numbness", "Numbness or tingling in a leg", "see_professional"],
@@ -51,24 +52,63 @@ export const RED_FLAGS = [
 
 const LEVEL_ORDER = ["none", "see_professional", "urgent", "emergency"];
 
+// Said with every piece of advice short of the emergency one (same words as the server).
+export const SAFETY_NET =
+  "Get emergency care at once if numbness reaches the groin, buttocks or inner thighs, if bladder or bowel control changes, or if symptoms appear in both legs.";
+
+export const NOT_MEDICAL_ADVICE = "Limber does not diagnose and is not medical advice.";
+
+// Shown at once, even offline; the server's message replaces the text when it arrives.
 export const ADVICE = {
   emergency: {
     title: "Get emergency care now",
     text:
-      "What you ticked can mean a nerve is being squeezed. Call your local emergency number or go to an emergency department today. Don't wait to see if it passes.",
+      "Numbness around the groin or buttocks, a new change in bladder or bowel control, or symptoms in both legs can mean a nerve is being squeezed, and it needs attention straight away. Call your local emergency number or go to the nearest emergency department now.",
   },
   urgent: {
     title: "See a doctor today or tomorrow",
-    text:
-      "Back pain together with what you ticked should be checked by a doctor soon. Call your doctor or an urgent care service today or tomorrow. Rest from running until then.",
+    text: `Back pain together with what you ticked should be checked by a doctor today or tomorrow. Call your doctor or an urgent care service. Don't run until you have been seen. ${SAFETY_NET}`,
   },
   see_professional: {
     title: "Time to get it assessed",
-    text:
-      "Sharp or shooting pain, numbness or weakness is more than post-run stiffness. Book an assessment with a physical therapist, athletic trainer or orthopaedic doctor, and take it easy until then.",
+    text: `Sharp or shooting pain, numbness or weakness in a leg should be looked at. Book an assessment with a physical therapist, athletic trainer or orthopaedic doctor in the next few days, and hold off hard sessions until then. ${SAFETY_NET}`,
   },
-  none: { title: "No warning signs", text: "" },
+  none: {
+    title: "No warning signs",
+    text: "If the stiffness has not settled in a few days, or keeps getting worse, ask your practitioner or a physical therapist to take a look.",
+  },
 };
+
+// Emergency numbers by region, for when the server does not set one.
+const EMERGENCY_NUMBERS = {
+  US: "911", CA: "911", MX: "911", GB: "999", IE: "112", AU: "000", NZ: "111", IN: "112", ZA: "112", JP: "119", BR: "192",
+};
+const EU = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE NO CH IS".split(" ");
+
+/** The number to offer: the configured one, else the device region's, else null. */
+export function emergencyNumber(configured, locale = typeof navigator !== "undefined" ? navigator.language : "") {
+  if (configured) return configured;
+  const region = String(locale || "").split(/[-_]/)[1];
+  if (!region) return null;
+  const r = region.toUpperCase();
+  return EMERGENCY_NUMBERS[r] || (EU.includes(r) ? "112" : null);
+}
+
+const TREND_WORDS = { improving: "Easing", steady: "Steady", worsening: "Getting worse" };
+
+/** The 14-day trend in words, the same on every screen. */
+export function trendText(trend) {
+  if (!trend || !trend.enough_data) return "Not enough runs to tell";
+  return TREND_WORDS[trend.direction] || "Steady";
+}
+
+export function trendDetail(trend) {
+  const days = (trend && trend.window_days) || 14;
+  if (!trend || !trend.enough_data) return `Needs 4 runs on 3 days in the last ${days} days.`;
+  const change = Math.abs(trend.change).toFixed(1);
+  const dir = trend.change > 0 ? "higher" : "lower";
+  return `Last ${days} days, ${trend.runs} runs: the latest third ${change} points ${dir} than the first.`;
+}
 
 /** Same tiers as the server, used to show advice at once, even offline. */
 export function triage(flags) {
@@ -77,6 +117,25 @@ export function triage(flags) {
     if (flags.includes(value) && LEVEL_ORDER.indexOf(tier) > LEVEL_ORDER.indexOf(level)) level = tier;
   }
   return level;
+}
+
+// Plausible paces, as the server checks them: 2:30-20:00 min/km running, walks up to 30:00.
+const FASTEST_S_PER_KM = 150;
+const SLOWEST_S_PER_KM = { run: 20 * 60, walk: 30 * 60 };
+
+function paceText(secondsPerKm) {
+  const total = Math.round(secondsPerKm);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** The server's message for an implausible pace, or null when it is fine. */
+export function paceProblem(km, seconds, workoutType) {
+  if (!km || !seconds) return null;
+  const pace = seconds / km;
+  const walking = workoutType === "walk";
+  const slowest = walking ? SLOWEST_S_PER_KM.walk : SLOWEST_S_PER_KM.run;
+  if (pace >= FASTEST_S_PER_KM && pace <= slowest) return null;
+  return `That is a pace of ${paceText(pace)} min/km; for ${walking ? "a walk" : "a run"} it should be between ${paceText(FASTEST_S_PER_KM)} and ${paceText(slowest)} min/km. Check the distance and the time.`;
 }
 
 export function labelOf(list, value) {

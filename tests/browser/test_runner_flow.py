@@ -87,8 +87,11 @@ def test_emergency_flags_show_emergency_advice_first(new_context, base_url):
     advice = page.get_by_role("alert").filter(has_text="Get emergency care now")
     expect(advice).to_be_visible()
     box = advice.bounding_box()
-    estimate = page.get_by_role("heading", name="Estimated load").bounding_box()
-    assert box and estimate and box["y"] < estimate["y"]
+    saved = page.get_by_role("heading", name="Run saved").bounding_box()
+    assert box and saved and box["y"] < saved["y"]
+    # Help comes first; no load figures and no invitation to train.
+    expect(page.get_by_role("heading", name="Estimated load")).to_have_count(0)
+    expect(page.get_by_role("link", name="Go to today's routine")).to_have_count(0)
 
 
 def test_units_follow_settings(new_context, base_url):

@@ -101,6 +101,7 @@ CLIENT_ROUTES = [
     ("GET", "/api/v1/clients/{a}/runs", None),
     ("GET", "/api/v1/clients/{a}/sessions", None),
     ("GET", "/api/v1/clients/{a}/progress", None),
+    ("GET", "/api/v1/clients/{a}/alerts?status=all", None),
     ("GET", "/api/v1/clients/{a}/notes", None),
     ("POST", "/api/v1/clients/{a}/notes", {"body": "a note"}),
     ("GET", "/api/v1/clients/{a}/export.csv", None),

@@ -26,7 +26,8 @@ class TestRaisedAlerts:
         assert items[0]["kind"] == "red_flag"
         assert items[0]["level"] == "emergency"
         assert items[0]["run_id"] == run["id"]
-        assert "saddle numbness" in items[0]["message"]
+        assert "Numbness around the groin, buttocks or inner thighs" in items[0]["message"]
+        assert "saddle_numbness" not in items[0]["message"]
 
     def test_it_raises_no_alert_twice_for_the_same_run(
         self, practitioner_api, runner_api, linked, sql
@@ -46,8 +47,8 @@ class TestRaisedAlerts:
         assert sorted(levels) == ["emergency", "see_professional"]
 
     def test_it_warns_of_stiffness_of_seven_or_more(self, practitioner_api, runner_api, linked):
-        runner_api.post("/api/v1/runs", run_body(stiffness=6))
-        runner_api.post("/api/v1/runs", run_body(stiffness=7))
+        runner_api.post("/api/v1/runs", run_body(started_at=now_iso(), stiffness=6))
+        runner_api.post("/api/v1/runs", run_body(started_at=now_iso(), stiffness=7))
         items = practitioner_api.get("/api/v1/alerts").get_json()["items"]
         assert [(a["kind"], a["level"]) for a in items] == [("high_stiffness", "warning")]
 

@@ -25,7 +25,8 @@ class TestRoster:
         assert item["id"] == str(runner.id)
         assert item["latest_stiffness"] == 3
         assert item["last_run_at"] is not None
-        assert item["trend_14d"] == {"slope_per_week": 0.0, "direction": "steady"}
+        assert item["trend_14d"]["direction"] == "steady"
+        assert item["trend_14d"]["enough_data"] is False
         assert set(item["adherence_14d"]) == {"planned", "done", "rate"}
         assert item["open_alerts"] == {"count": 0, "highest_level": None}
         assert item["needs_attention"] is False and item["reasons"] == []
@@ -53,7 +54,7 @@ class TestRoster:
         )
         item = practitioner_api.get("/api/v1/clients").get_json()["items"][0]
         assert item["trend_14d"]["direction"] == "worsening"
-        assert "Stiffness rising over the last 14 days" in item["reasons"]
+        assert "Stiffness up 4.0 points over the last 14 days" in item["reasons"]
 
     def test_it_leaves_out_runners_who_revoked(self, practitioner_api, runner_api, linked):
         runner_api.delete("/api/v1/me/practitioner")

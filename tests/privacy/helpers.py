@@ -34,12 +34,13 @@ def rows_about(session: Any, user_id: uuid.UUID) -> dict[str, int]:
 def link(app: Any, runner_id: uuid.UUID, practitioner_id: uuid.UUID) -> None:
     """The runner joins the practitioner with the practitioner's invite code."""
     from backend.auth.models import User
-    from backend.practice.service import current_invite, join_practitioner
+    from backend.consent import join_with_code
+    from backend.practice.service import current_invite
 
     with app.app_context():
         practitioner = db.session.get(User, practitioner_id)
         runner = db.session.get(User, runner_id)
-        join_practitioner(runner, current_invite(practitioner).code)
+        join_with_code(runner, current_invite(practitioner).code)
         db.session.remove()
 
 

@@ -1,5 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from backend.runs.estimate import estimate_steps
 from tests.practice.support import statements, store_runs
 
 
@@ -18,7 +21,15 @@ class TestProgress:
             "stiffness": {
                 "series": [],
                 "weekly": [],
-                "trend": {"slope_per_week": 0.0, "direction": "steady"},
+                "trend": {
+                    "direction": "steady",
+                    "change": 0.0,
+                    "slope_per_week": 0.0,
+                    "runs": 0,
+                    "days": 0,
+                    "window_days": 14,
+                    "enough_data": False,
+                },
             },
             "by_surface": [],
             "by_workout_type": [],
@@ -107,14 +118,15 @@ class TestProgress:
         }
 
     def test_it_reports_a_worsening_trend(self, runner_api, runner, sql):
-        start = monday(today()) - timedelta(weeks=4)
         store_runs(
             sql,
             runner.id,
-            [{"day": start + timedelta(weeks=i), "stiffness": 2 + i} for i in range(4)],
+            [{"day": today() - timedelta(days=12 - 3 * i), "stiffness": 2 + i} for i in range(5)],
         )
         trend = runner_api.get("/api/v1/progress").get_json()["stiffness"]["trend"]
-        assert trend == {"slope_per_week": 1.0, "direction": "worsening"}
+        assert trend["direction"] == "worsening"
+        assert trend["change"] == 4.0
+        assert trend["slope_per_week"] == pytest.approx(7 / 3, abs=0.01)
 
     def test_it_estimates_weekly_load_with_body_weight(self, runner_api, runner, sql):
         runner_api.patch("/api/v1/me", {"body_weight_kg": 80})
@@ -128,11 +140,14 @@ class TestProgress:
             ],
         )
         load = runner_api.get("/api/v1/progress").get_json()["load"]["weekly"]
-        # A mile is 1,333-1,833 steps (mid 1,583) whether run or walked.
-        assert load[0]["steps_mid"] == 2 * 1583
-        run_kg = (1333 * 3.0 * 80 + 1833 * 4.0 * 80) / 2
-        walk_kg = (1333 * 1.0 * 80 + 1833 * 1.5 * 80) / 2
-        assert load[0]["load_kg_mid"] == round(run_kg + walk_kg)
+        # Each run and walk takes 2,700 s; steps follow the pace, walks their own cadence.
+        run = estimate_steps(1.609344, 2700)
+        walk = estimate_steps(1.609344, 2700, walking=True)
+        assert load[0]["steps_mid"] == round(run.mid + walk.mid)
+        low = (run.low * 3.0 + walk.low * 1.0) * 80
+        high = (run.high * 4.0 + walk.high * 1.5) * 80
+        assert load[0]["load_kg"] == {"low": round(low), "high": round(high)}
+        assert load[0]["load_kg_mid"] == round((low + high) / 2)
 
     def test_it_keeps_to_the_date_range(self, runner_api, runner, sql):
         store_runs(

@@ -144,8 +144,8 @@ class OfflineSync(RuleBasedStateMachine):
                 assert str(self.runner.id) not in response.get_data(as_text=True)
 
     def _check_consent_in_service(self) -> None:
+        from backend.consent import consenting_client
         from backend.errors import NotFound
-        from backend.practice.service import consenting_client
 
         def seen(session: Any) -> bool:
             try:

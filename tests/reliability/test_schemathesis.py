@@ -39,6 +39,12 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 include-name-regex = "^POST /api/v1/(exercises|routines|sessions|clients/[^/]+/assignments)$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 
+# A run must be one a person could do: its pace (distance and time together) and a start
+# at most a day ahead, rules across fields that no schema can state.
+[[operations]]
+include-name-regex = "^POST /api/v1/runs$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
+
 # An empty patch is refused (422) before the object is looked up.
 [[operations]]
 include-name-regex = "^PATCH "

@@ -16,18 +16,14 @@ const LEVEL_TEXT = {
 };
 
 function alertText(a) {
-  return a.message || a.summary || String(a.kind || a.type || "Alert").replace(/_/g, " ");
+  return a.message;
 }
 
 async function alertsSection(clientId) {
   const box = h("section", { class: "card", "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title" }, "Open alerts"));
   let items = [];
   try {
-    const data = await api.get("/alerts", { limit: 100 });
-    items = (data.items || []).filter((a) => {
-      const cid = (a.client && a.client.id) || a.client_id || a.runner_id || a.user_id;
-      return !cid || cid === clientId;
-    });
+    items = await api.all(`/clients/${clientId}/alerts`, { status: "open" });
   } catch (err) {
     box.append(h("p", { class: "muted" }, err.message));
     return box;
@@ -43,11 +39,11 @@ async function alertsSection(clientId) {
   const more = h("ul", { class: "plain-list" });
   for (const [i, a] of items.entries()) {
     const list = i < 3 ? ul : more;
-    const level = a.level || a.tier || a.severity || "warning";
+    const level = a.level;
     const li = h(
       "li",
       { class: `alert-item alert-${level}` },
-      h("div", {}, h("strong", {}, LEVEL_TEXT[level] || String(level).replace(/_/g, " ")), " · ", alertText(a), h("p", { class: "muted" }, formatDateTime(a.created_at || a.raised_at))),
+      h("div", {}, h("strong", {}, LEVEL_TEXT[level] || String(level).replace(/_/g, " ")), " · ", alertText(a), h("p", { class: "muted" }, formatDateTime(a.created_at))),
       h("button", {
         type: "button",
         class: "btn btn-secondary btn-small",

@@ -3,9 +3,10 @@ import { api } from "../api.js";
 import { rangeQuery } from "./parts.js";
 
 export async function loadClient(id, days = 84) {
-  const q = rangeQuery(days);
-  const [client, progress, runs, sessions, assignments] = await Promise.all([
-    api.get(`/clients/${id}`),
+  const client = await api.get(`/clients/${id}`);
+  // The client's own calendar days, wherever the practitioner is.
+  const q = rangeQuery(days, client.timezone);
+  const [progress, runs, sessions, assignments] = await Promise.all([
     api.get(`/clients/${id}/progress`, q),
     api.all(`/clients/${id}/runs`, q),
     api.all(`/clients/${id}/sessions`, q).catch(() => []),

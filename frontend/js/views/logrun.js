@@ -2,11 +2,12 @@
 // outbox, so it is kept on the device even with no signal.
 import { chips, checkedValue, checkedValues, field, formErrors, h, notice } from "../dom.js";
 import {
-  ADVICE, AREAS, RED_FLAGS, SURFACES, WORKOUTS, distanceUnit, formatDistance, formatDuration, formatRange,
-  formatWeight, localDateTimeValue, parseDuration, parseNumber, toKm, triage,
+  ADVICE, AREAS, RED_FLAGS, SURFACES, WORKOUTS, addDays, distanceUnit, formatDistance, formatDuration, formatRange,
+  formatWeight, localDateTimeValue, paceProblem, parseDuration, parseNumber, toKm, triage,
 } from "../format.js";
 import * as outbox from "../outbox.js";
-import { helpCard } from "./help.js";
+import { api } from "../api.js";
+import { callCard, helpCard, numberToCall } from "./help.js";
 
 export const title = "Log run";
 
@@ -70,9 +71,14 @@ export async function render(root, ctx) {
     if (stiff === null) errors.stiffness = ["Pick how stiff you feel, 0 to 10."];
     const startedLocal = when.input.value ? new Date(when.input.value) : new Date();
     if (Number.isNaN(startedLocal.getTime())) errors.started_at = ["Enter a date and time."];
+    else if (startedLocal.getTime() > Date.now() + 86400000) errors.started_at = ["The start time is more than a day ahead; check the date."];
+    if (!errors.distance_km && !errors.duration_s && !errors.workout_type) {
+      const problem = paceProblem(toKm(dist, user), secs, checkedValue(form, "workout_type"));
+      if (problem) errors.duration_s = [problem];
+    }
     if (Object.keys(errors).length) {
       const first = formErrors(form, { fields: errors });
-      message.appendChild(notice("error", "Some answers are missing. They are marked below."));
+      message.appendChild(notice("error", "Some answers are missing or need a look. They are marked below."));
       if (first) first.focus();
       return;
     }
@@ -110,45 +116,33 @@ function result(body, res, user) {
   const level = run && run.advice ? run.advice.level : triage(body.red_flags);
   const advice = ADVICE[level] || ADVICE.none;
   const message = run && run.advice && run.advice.message ? run.advice.message : advice.text;
-  const est = run && run.estimate;
+  const serious = level === "emergency" || level === "urgent";
+  const saved =
+    res.outcome === "sent"
+      ? notice(serious ? "info" : "success", `${formatDistance(body.distance_km, user)} in ${formatDuration(body.duration_s)}, stiffness ${body.stiffness}/10.`)
+      : notice("info", "Saved on this device. It will be sent when you're back online, and the estimate will follow.");
+  if (serious) {
+    // Getting help comes first: no load figures, no invitation to train.
+    return h(
+      "div",
+      { class: "run-result" },
+      callCard(level, message, numberToCall(run && run.advice)),
+      h("h2", {}, "Run saved"),
+      saved,
+      helpCard(),
+    );
+  }
   const parts = [h("h1", { tabindex: "-1" }, "Run saved")];
   if (level !== "none") {
-    parts.push(
-      h(
-        "div",
-        { class: `advice advice-${level}`, role: level === "emergency" ? "alert" : "status" },
-        h("h2", {}, advice.title),
-        h("p", {}, message),
-      ),
-    );
+    parts.push(h("div", { class: `advice advice-${level}`, role: "status" }, h("h2", {}, advice.title), h("p", {}, message)));
   }
-  parts.push(
-    res.outcome === "sent"
-      ? notice("success", `${formatDistance(body.distance_km, user)} in ${formatDuration(body.duration_s)}, stiffness ${body.stiffness}/10.`)
-      : notice("info", "Saved on this device. It will be sent when you're back online, and the estimate will follow."),
-  );
-  if (est) {
-    const rows = [
-      ["Steps", `about ${formatRange(est.steps)}`],
-      ["Force per step", `${fmtX(est.force_per_step_bw)} your body weight`],
-    ];
-    if (est.force_per_step_kg) rows.push(["That is", `${formatWeight(est.force_per_step_kg, user)} with every step`]);
-    if (est.total_load_kg) rows.push(["Load through your low back, whole run", formatWeight(est.total_load_kg, user)]);
-    parts.push(
-      h(
-        "section",
-        { class: "card estimate", "aria-labelledby": "est-title" },
-        h("h2", { id: "est-title" }, "Estimated load"),
-        h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
-        h("p", { class: "muted" }, est.force_per_step_kg ? "Estimates, shown as a range: real figures depend on speed, stride and surface." : "Add your body weight in Settings to see this in kg or lb. These are estimates shown as a range."),
-      ),
-    );
-  }
+  parts.push(saved);
+  if (run && run.estimate) parts.push(estimateCard(run, user));
   if (level === "none") {
     parts.push(
       h("p", { class: "card" }, body.stiffness >= 7
-        ? "That's a lot of stiffness. Your body may be guarding after this run: a gentle routine today helps, and if it keeps coming back, tell your practitioner."
-        : "Stiffness after a run is usually your body protecting itself. Your routine today helps it let go."),
+        ? `That's a lot of stiffness. Your body may be guarding after this run: a gentle routine today helps, and if it keeps coming back, tell your practitioner. ${ADVICE.none.text}`
+        : run ? message : `Stiffness after a run is usually your body protecting itself, not damage. Your routine today helps it let go. ${ADVICE.none.text}`),
     );
   }
   parts.push(
@@ -156,6 +150,41 @@ function result(body, res, user) {
   );
   if (level !== "none") parts.push(helpCard());
   return h("div", { class: "run-result" }, parts);
+}
+
+function estimateCard(run, user) {
+  const est = run.estimate;
+  const rows = [
+    ["Steps", `about ${formatRange(est.steps)}`],
+    ["Impact per step", est.force_per_step_kg ? `${formatWeight(est.force_per_step_kg, user)} (${fmtX(est.force_per_step_bw)} your body weight)` : `${fmtX(est.force_per_step_bw)} your body weight`],
+  ];
+  const compare = h("dd", {}, "Working it out…");
+  rows.push(["Compared with your usual", compare]);
+  usualComparison(run).then((text) => compare.replaceChildren(text));
+  return h(
+    "section",
+    { class: "card estimate", "aria-labelledby": "est-title" },
+    h("h2", { id: "est-title" }, "Estimated load"),
+    h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), v instanceof Node ? v : h("dd", {}, v)])),
+    h("p", { class: "muted" }, "Estimates, shown as a range: steps follow your pace, and real figures depend on stride and surface. The impact is ground force with each step, spread through your legs, hips and back. Stiffness afterwards is your body protecting itself, not damage."),
+    est.force_per_step_kg ? null : h("p", { class: "muted" }, "Add your body weight in Settings to see the impact in kg or lb."),
+  );
+}
+
+/** This run's load (steps x impact, in body weights) against the average run of the 4 weeks before. */
+async function usualComparison(run) {
+  const units = (r) => ((r.estimate.steps.low + r.estimate.steps.high) / 2) * ((r.estimate.force_per_step_bw.low + r.estimate.force_per_step_bw.high) / 2);
+  try {
+    const to = addDays(run.local_date, -1);
+    const others = (await api.all("/runs", { from: addDays(run.local_date, -28), to })).filter((r) => r.id !== run.id);
+    if (others.length < 3) return "Not enough runs in the last 4 weeks to compare yet.";
+    const usual = others.reduce((sum, r) => sum + units(r), 0) / others.length;
+    const pct = Math.round((units(run) / usual - 1) * 100);
+    if (Math.abs(pct) < 5) return "About the same as your average run over the last 4 weeks.";
+    return `About ${Math.abs(pct)} % ${pct > 0 ? "more" : "less"} than your average run over the last 4 weeks.`;
+  } catch {
+    return "Not available offline.";
+  }
 }
 
 function fmtX(r) {

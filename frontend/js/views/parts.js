@@ -1,7 +1,8 @@
 // Pieces shared by Progress, the client page and the printable report.
 import { h } from "../dom.js";
 import {
-  SURFACES, WORKOUTS, formatDate, formatDistance, formatDuration, formatWeight, labelOf, plural,
+  RED_FLAGS, SURFACES, WORKOUTS, addDays, formatDate, formatDistance, formatDuration, formatRange, isoDate, labelOf,
+  plural, trendDetail, trendText,
 } from "../format.js";
 
 const WORKOUT_PHRASE = {
@@ -105,38 +106,52 @@ export function loadSection(load, user) {
           weeks.map((w) => {
             const fill = h("span", { class: "bar-fill bar-load" });
             fill.style.width = `${Math.max(2, ((w.steps_mid || 0) / max) * 100)}%`;
-            const kg = w.load_kg_mid ? ` · ${formatWeight({ low: w.load_kg_mid, high: w.load_kg_mid }, user)}` : "";
+            const steps = w.steps ? formatRange(w.steps) : Math.round(w.steps_mid || 0).toLocaleString();
             return h(
               "li",
               {},
               h("span", { class: "bar-label" }, `Week of ${formatDate(w.week_start, { day: "numeric", month: "short" })}`),
               h("span", { class: "bar-track", "aria-hidden": "true" }, fill),
-              h("span", { class: "bar-value" }, `${Math.round(w.steps_mid || 0).toLocaleString()} steps${kg}`),
+              h("span", { class: "bar-value" }, `${steps} steps`),
             );
           }),
         )
       : h("p", { class: "muted" }, "No runs yet."),
-    h("p", { class: "muted" }, "Estimated: running puts several times your body weight through your low back with every step."),
+    weeks.length ? h("p", {}, weekVersusUsual(weeks)) : null,
+    h("p", { class: "muted" }, "Estimated steps, shown as a range; they follow the pace of each run. Each running step lands with about 3–4 times body weight, a walking step 1–1.5 times."),
   );
 }
 
-const TREND = {
-  improving: ["Easing", "good"],
-  steady: ["Steady", "neutral"],
-  worsening: ["Getting worse", "bad"],
-};
+/** The latest week against the average of the four before it. */
+function weekVersusUsual(weeks) {
+  const last = weeks[weeks.length - 1];
+  const before = weeks.slice(-5, -1).filter((w) => w.steps_mid);
+  if (before.length < 2 || !last.steps_mid) return "Once you have a few weeks logged, this compares your latest week with your usual one.";
+  const usual = before.reduce((s, w) => s + w.steps_mid, 0) / before.length;
+  const pct = Math.round((last.steps_mid / usual - 1) * 100);
+  if (Math.abs(pct) < 5) return "Your latest week is about the same as your average of the weeks before.";
+  return `Your latest week is about ${Math.abs(pct)} % ${pct > 0 ? "more" : "less"} than your average of the ${before.length} weeks before.`;
+}
+
+const TREND_TONE = { improving: "good", steady: "neutral", worsening: "bad" };
 
 export function summaryCards(p) {
   const s = p.stiffness || {};
-  const trend = (s.trend && s.trend.direction) || "steady";
-  const [trendText, tone] = TREND[trend] || TREND.steady;
+  const trend = s.trend || null;
+  const tone = trend && trend.enough_data ? TREND_TONE[trend.direction] || "neutral" : "neutral";
   const weekly = s.weekly || [];
   const lastWeek = weekly.length ? weekly[weekly.length - 1] : null;
   const a = p.adherence || {};
   return h(
     "div",
     { class: "stats" },
-    h("div", { class: `stat stat-${tone}` }, h("p", { class: "stat-label" }, "Stiffness trend"), h("p", { class: "stat-value" }, trendText)),
+    h(
+      "div",
+      { class: `stat stat-${tone}` },
+      h("p", { class: "stat-label" }, "Stiffness trend, last 14 days"),
+      h("p", { class: "stat-value" }, trendText(trend)),
+      h("p", { class: "stat-note" }, trendDetail(trend)),
+    ),
     h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Latest week"), h("p", { class: "stat-value" }, lastWeek ? `${num(lastWeek.mean)} / 10` : "–")),
     h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Routine streak"), h("p", { class: "stat-value" }, plural(a.streak_days || 0, "day"))),
     h("div", { class: "stat" }, h("p", { class: "stat-label" }, "Routines done"), h("p", { class: "stat-value" }, a.planned ? `${a.done} of ${a.planned}` : `${a.done || 0}`)),
@@ -170,7 +185,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
             h("td", {}, labelOf(SURFACES, r.surface)),
             h("td", {}, labelOf(WORKOUTS, r.workout_type)),
             h("td", {}, String(r.stiffness)),
-            h("td", {}, (r.red_flags || []).length ? h("span", { class: "badge badge-bad" }, plural(r.red_flags.length, "flag")) : "–"),
+            h("td", {}, (r.red_flags || []).length ? h("ul", { class: "flag-list" }, r.red_flags.map((f) => h("li", {}, labelOf(RED_FLAGS, f)))) : "–"),
           ),
         ),
       ),
@@ -178,11 +193,10 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
   );
 }
 
-export function rangeQuery(days) {
-  const to = new Date();
-  const from = new Date(Date.now() - days * 86400000);
-  const iso = (d) => d.toISOString().slice(0, 10);
-  return { from: iso(from), to: iso(to) };
+/** The last `days` days as calendar dates where the runner is (their zone, else the device's). */
+export function rangeQuery(days, timeZone) {
+  const to = isoDate(new Date(), timeZone);
+  return { from: addDays(to, 1 - days), to };
 }
 
 /** Monday-based weekday, 0 = Monday … 6 = Sunday (the assignment convention). */

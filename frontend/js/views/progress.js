@@ -25,7 +25,7 @@ export async function render(root, ctx) {
     if (dispose) dispose();
     dispose = null;
     body.replaceChildren(h("p", { class: "loading" }, "Loading…"));
-    const q = rangeQuery(days);
+    const q = rangeQuery(days, ctx.user && ctx.user.timezone);
     const [progress, runs] = await Promise.all([api.get("/progress", q), api.all("/runs", q)]);
     if (!ctx.isCurrent()) return;
     body.replaceChildren(summaryCards(progress));

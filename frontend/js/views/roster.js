@@ -1,6 +1,6 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { formatDate, plural } from "../format.js";
+import { formatDate, plural, trendText } from "../format.js";
 
 export const title = "Clients";
 
@@ -16,12 +16,9 @@ function needsAttention(item) {
   return reasonsOf(item).length > 0;
 }
 
-const TREND = { improving: "easing", steady: "steady", worsening: "getting worse" };
 
 function trendOf(item) {
-  const t = item.trend_14d || item.trend || (item.stiffness && item.stiffness.trend);
-  const dir = typeof t === "string" ? t : t && t.direction;
-  return dir ? TREND[dir] || dir : null;
+  return trendText(item.trend_14d).toLowerCase();
 }
 
 function adherenceOf(item) {

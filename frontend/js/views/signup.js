@@ -38,6 +38,9 @@ export async function render(root, ctx) {
       role: checkedValue(form, "role") || "runner",
     };
     if (body.role === "runner" && invite.input.value.trim()) body.invite_code = invite.input.value.trim();
+    // Days are counted where the person lives; Settings can change it later.
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) body.timezone = zone;
     try {
       await api.post("/auth/register", body);
       forgetCsrf();

@@ -1,0 +1,114 @@
+"""Consent: which practitioner a runner shares their data with, right now.
+
+Every feature that shows a runner's data to a practitioner, or a practitioner's content
+to a runner, asks here, inside its own query. Joining a practice with an invite code also
+lives here, because both registration and the practice feature do it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from blinker import Namespace
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, select
+from sqlalchemy.exc import IntegrityError
+
+from backend.auth.models import User
+from backend.errors import Conflict, NotFound, Unprocessable
+from backend.extensions import db
+from backend.practice.models import Consent, PracticeInvite
+
+_signals = Namespace()
+
+# Sent after a new consent is committed: sender=None, runner_id=UUID, practitioner_id=UUID.
+consent_granted = _signals.signal("consent-granted")
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+CODE_LENGTH = 8
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def in_force(runner: Any, practitioner: Any) -> ColumnElement[bool]:
+    """Join or filter condition: this runner consents to this practitioner right now."""
+    return and_(
+        Consent.runner_id == runner,
+        Consent.practitioner_id == practitioner,
+        Consent.revoked_at.is_(None),
+    )
+
+
+def join_in_force(stmt: Select[Any], runner: Any, practitioner: Any) -> Select[Any]:
+    """Keep only the rows whose runner consents to their practitioner right now."""
+    return stmt.join(Consent, in_force(runner, practitioner))
+
+
+def current_practitioner(runner: Any) -> ScalarSelect[uuid.UUID]:
+    """Subquery: the id of the practitioner this runner consents to now (none: NULL)."""
+    return (
+        select(Consent.practitioner_id)
+        .where(Consent.runner_id == runner, Consent.revoked_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def practitioner_for(runner_id: uuid.UUID) -> User | None:
+    """The practitioner this runner currently consents to, if any."""
+    return db.session.scalar(select(User).where(User.id == current_practitioner(runner_id)))
+
+
+def consenting_clients_query(practitioner_id: uuid.UUID) -> Select[tuple[User]]:
+    """Runners who consent to this practitioner right now (a select of User)."""
+    return join_in_force(select(User), User.id, practitioner_id)
+
+
+def consenting_client(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> User:
+    """The client, only while they consent; anything else is 404, never 403."""
+    client = db.session.scalar(
+        consenting_clients_query(practitioner_id).where(User.id == client_id)
+    )
+    if client is None:
+        raise NotFound("No such client.")
+    return client
+
+
+def join_with_code(runner: User, code: str, *, commit: bool = True) -> tuple[Consent, bool]:
+    """Share the runner's data with the practice owning this code; (consent, created).
+
+    With `commit=False` the caller commits, then calls `announce` for a created consent.
+    """
+    invite = db.session.scalar(
+        select(PracticeInvite).where(PracticeInvite.code == normalise_code(code))
+    )
+    if invite is None:
+        raise Unprocessable(errors={"json": {"invite_code": ["No practice uses this code."]}})
+    current = db.session.scalar(
+        select(Consent).where(Consent.runner_id == runner.id, Consent.revoked_at.is_(None))
+    )
+    if current is not None:
+        if current.practitioner_id == invite.practitioner_id:
+            return current, False
+        raise Conflict("You already share your data with a practitioner; revoke that first.")
+    consent = Consent(runner_id=runner.id, practitioner_id=invite.practitioner_id)
+    db.session.add(consent)
+    if commit:
+        try:
+            db.session.commit()
+        except IntegrityError as exc:
+            db.session.rollback()
+            raise Conflict("You already share your data with a practitioner.") from exc
+        announce(consent)
+    return consent, True
+
+
+def announce(consent: Consent) -> None:
+    """Tell other features about a consent that has just been committed."""
+    consent_granted.send(None, runner_id=consent.runner_id, practitioner_id=consent.practitioner_id)
