@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from backend.auth.models import User
@@ -22,11 +23,28 @@ from backend.routines.models import RoutineSession
 from backend.runs.models import Run
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-CODE_LENGTH = 8
+# 31 symbols ** 16 is about 2 ** 79: far beyond guessing, even at the write limit.
+CODE_LENGTH = 16
 
 
 def new_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def invite_expiry(now: datetime, ttl_days: int) -> datetime | None:
+    """When a code made now stops working; None when codes do not expire."""
+    return now + timedelta(days=ttl_days) if ttl_days > 0 else None
+
+
+def _expired(invite: PracticeInvite, now: datetime) -> bool:
+    return invite.expires_at is not None and invite.expires_at <= now
+
+
+def _fresh_code(invite: PracticeInvite) -> None:
+    now = utcnow()
+    invite.code = new_code()
+    invite.created_at = now
+    invite.expires_at = invite_expiry(now, int(current_app.config["INVITE_TTL_DAYS"]))
 
 
 def normalise_code(code: str) -> str:
@@ -34,10 +52,15 @@ def normalise_code(code: str) -> str:
 
 
 def current_invite(practitioner: User) -> PracticeInvite:
+    """The practitioner's code; a new one once the old one has expired."""
     invite = db.session.get(PracticeInvite, practitioner.id)
     if invite is None:
-        invite = PracticeInvite(practitioner_id=practitioner.id, code=new_code())
+        invite = PracticeInvite(practitioner_id=practitioner.id)
+        _fresh_code(invite)
         db.session.add(invite)
+        db.session.commit()
+    elif _expired(invite, utcnow()):
+        _fresh_code(invite)
         db.session.commit()
     return invite
 
@@ -46,8 +69,7 @@ def rotate_invite(practitioner: User) -> PracticeInvite:
     invite = db.session.get(PracticeInvite, practitioner.id)
     if invite is None:
         return current_invite(practitioner)
-    invite.code = new_code()
-    invite.created_at = utcnow()
+    _fresh_code(invite)
     db.session.commit()
     return invite
 
@@ -67,6 +89,9 @@ def join_practitioner(runner: User, code: str, *, commit: bool = True) -> Consen
     )
     if invite is None:
         raise Unprocessable(errors={"json": {"invite_code": ["No practice uses this code."]}})
+    if _expired(invite, utcnow()):
+        message = "This code has expired; ask your practitioner for a new one."
+        raise Unprocessable(errors={"json": {"invite_code": [message]}})
     current = practitioner_for(runner.id)
     if current is not None:
         if current.id == invite.practitioner_id:
@@ -95,12 +120,36 @@ def revoke_practitioner(runner: User) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def end_practice(practitioner_id: uuid.UUID, name: str) -> None:
+    """Before a practitioner's account is erased: end every consent given to them and
+    write their name into their clients' consent history and access log, which stay."""
+    now = utcnow()
+    db.session.execute(
+        update(Consent)
+        .where(Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    for model in (Consent, AccessLog):
+        db.session.execute(
+            update(model)
+            .where(model.practitioner_id == practitioner_id)
+            .values(practitioner_name=name)
+        )
+
+
 def consent_in_force(runner_id: Any, practitioner_id: Any) -> ColumnElement[bool]:
     """Join or filter condition: this runner consents to this practitioner right now."""
     return and_(
         Consent.runner_id == runner_id,
         Consent.practitioner_id == practitioner_id,
         Consent.revoked_at.is_(None),
+    )
+
+
+def consenting_runner_ids(practitioner_id: Any) -> Select[tuple[uuid.UUID]]:
+    """The ids of the runners who consent to this practitioner right now."""
+    return select(Consent.runner_id).where(
+        Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None)
     )
 
 
