@@ -51,6 +51,14 @@ class Unavailable(DomainError):
     status = 503
 
 
+class TooManyAttempts(DomainError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 def envelope(
     status: int,
     message: str | None = None,
@@ -70,7 +78,7 @@ def envelope(
 
 
 def _handle_domain_error(exc: DomainError) -> Response:
-    return envelope(exc.status, exc.message, exc.errors)
+    return envelope(exc.status, exc.message, exc.errors, getattr(exc, "headers", None))
 
 
 def _handle_csrf_error(exc: CSRFError) -> Response:

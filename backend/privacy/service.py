@@ -6,9 +6,9 @@ with a foreign key to `users.id` is covered without touching this module. A row 
 its own and hangs off such a row (the steps of a routine they wrote, say).
 
 A row about a runner (it has a `runner_id`) is the runner's data. It goes into the export
-of anyone else it names (the practitioner an alert went to, who made an assignment) only
-while the runner consents to them, the same rule as every /clients route; the notes a
-practitioner wrote are their own words and always come with them.
+of anyone else it names (the practitioner an alert went to, who wrote a note or made an
+assignment) only while the runner consents to them: the same rule as every /clients
+route, so an export never shows what the API itself would refuse.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ EXPORT_FORMAT = "limber-export/1"
 _SECRET = re.compile(r"(^|_)(hash|secret|token|fingerprint)$")
 # The column naming whose data a row is.
 SUBJECT = "runner_id"
-# Rows another user wrote about a runner, by (table, author column): the author keeps them.
-AUTHORED = {("client_notes", "practitioner_id")}
 
 
 def is_secret(column_name: str) -> bool:
@@ -70,15 +68,11 @@ def _owner_condition(table: Table, owners: list[Any], user_id: uuid.UUID) -> Col
     subject = table.c.get(SUBJECT)
     if subject is None or subject not in owners:
         return or_(*(column == user_id for column in owners))
-    named: list[ColumnElement[bool]] = [subject == user_id]
-    for column in owners:
-        if column is subject:
-            continue
-        if (table.name, column.name) in AUTHORED:
-            named.append(column == user_id)
-        else:
-            named.append(and_(column == user_id, subject.in_(consenting_runner_ids(user_id))))
-    return or_(*named)
+    others = [column == user_id for column in owners if column is not subject]
+    if not others:
+        return subject == user_id
+    shared = subject.in_(consenting_runner_ids(user_id))
+    return or_(subject == user_id, and_(or_(*others), shared))
 
 
 def _export_conditions(user_id: uuid.UUID) -> dict[Table, ColumnElement[bool]]:
