@@ -287,7 +287,8 @@ def count_failure(email: str, user: User | None = None) -> None:
         )
     db.session.commit()
     if user is not None and brake.should_tell_owner(failures, cfg["LOGIN_BRAKE_FREE"]):
-        login_brake_engaged.send(current_app._get_current_object(), user=user, failures=failures)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        login_brake_engaged.send(app, user=user, failures=failures)
 
 
 def forget_failures(email: str) -> None:

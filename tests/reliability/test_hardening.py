@@ -335,9 +335,7 @@ def two_proxies(app, database_url) -> Iterator[tuple[Gunicorn, Nginx]]:
 
 class TestRateLimitsBehindProxies:
     @pytest.mark.parametrize("setup", ["one_proxy", "two_proxies"])
-    def test_each_client_has_its_own_bucket_and_cannot_forge_another(
-        self, request, setup
-    ) -> None:
+    def test_each_client_has_its_own_bucket_and_cannot_forge_another(self, request, setup) -> None:
         _, proxy = request.getfixturevalue(setup)
         first = Visitor(proxy.entry, "127.0.0.10").start()
         assert _bad_logins_until_refused(first, 4) == [401, 401, 401, 429]
@@ -552,7 +550,12 @@ class TestSmallerPoints:
     def test_a_short_local_part_cannot_be_the_password(self, api) -> None:
         assert password_problems("ra2@x.test", "ra2@x.test")
         assert password_problems("ra2-is-running", "ra2@x.test")
-        body = {"email": "ra2@x.test", "password": "ra2@x.test", "display_name": "R", "role": "runner"}
+        body = {
+            "email": "ra2@x.test",
+            "password": "ra2@x.test",
+            "display_name": "R",
+            "role": "runner",
+        }
         response = api.post("/api/v1/auth/register", body)
         count_response(response.status_code)
         assert response.status_code == 422
