@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "abb562e45ed5";
+const VERSION = "3a9f9a1da0e3";
 const PRECACHE = [
   "/",
   "/css/app.css",
