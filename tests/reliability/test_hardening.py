@@ -72,6 +72,7 @@ def make_app(app, database_url) -> Iterator[Any]:
     yield make
     for built in made:
         with built.app_context():
+            db.session.remove()
             db.engine.dispose()
     # The rate limiter is one object per process: give it back to the shared app.
     from backend.extensions import limiter
