@@ -20,6 +20,8 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     else:
         settings = load_config(config)
     app.config.update(settings)
+    if not app.config.get("API_DOCS_ENABLED", True):
+        app.config["OPENAPI_SWAGGER_UI_PATH"] = None  # the explorer page is not served
 
     register_extensions(app)
     register_observability(app)
@@ -32,8 +34,6 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
     from backend.access import register_access_control
     from backend.auth.service import load_user
     from backend.db import install_sqlite_pragmas
@@ -51,8 +51,12 @@ def register_extensions(app: Flask) -> None:
     compress.init_app(app)
     api.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:
-        n = app.config["PROXY_FIX_X_FOR"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+        from backend.proxies import TrustedProxyFix, parse_networks
+
+        networks = parse_networks(app.config["PROXY_TRUSTED_NETWORKS"])
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, app.config["PROXY_FIX_X_FOR"], networks
+        )
 
 
 def register_observability(app: Flask) -> None:

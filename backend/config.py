@@ -68,6 +68,19 @@ class BaseConfig:
     RATELIMIT_REGISTER = "10 per hour"
     RATELIMIT_WRITES = "240 per minute"
     PROXY_FIX_X_FOR = 0
+    # The proxies whose X-Forwarded-* headers count: loopback and the private ranges a
+    # container network uses. Requests from anywhere else have those headers removed.
+    PROXY_TRUSTED_NETWORKS = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+    # Where people reach Limber (https://limber.example.org): invite links start with it.
+    PUBLIC_URL = ""
+    # The interactive API explorer at /api/docs; off in production unless turned on.
+    API_DOCS_ENABLED = True
+    # Days an invite code works after it is made; 0 keeps it until it is replaced.
+    INVITE_TTL_DAYS = 0
+    # Per-account sign-in brake: this many wrong passwords in a row are free, then each
+    # further one doubles the wait before the next try, up to LOGIN_BRAKE_MAX_S seconds.
+    LOGIN_BRAKE_FREE = 5
+    LOGIN_BRAKE_MAX_S = 900
 
     FRONTEND_DIR = str(Path(__file__).resolve().parent.parent / "frontend")
     JSON_LOGS = False
@@ -93,6 +106,7 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     JSON_LOGS = True
     PROXY_FIX_X_FOR = 1
+    API_DOCS_ENABLED = False
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {
@@ -108,6 +122,10 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "REDIS_URL": str,
     "WTF_CSRF_TIME_LIMIT": int,
     "PROXY_FIX_X_FOR": int,
+    "PROXY_TRUSTED_NETWORKS": str,
+    "PUBLIC_URL": lambda v: v.rstrip("/"),
+    "INVITE_TTL_DAYS": int,
+    "API_DOCS_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "RATELIMIT_LOGIN": str,
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_WRITES": str,
@@ -160,12 +178,22 @@ def load_config(name: str | None = None, environ: dict[str, str] | None = None) 
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings.pop("DATABASE_URL"))
     if settings.get("REDIS_URL"):
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"]
+    _check_trusted_networks(settings.get("PROXY_TRUSTED_NETWORKS", ""))
     if name == "production":
         missing = [k for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not settings.get(k)]
         if missing:
             names = ", ".join("DATABASE_URL" if k.startswith("SQLALCHEMY") else k for k in missing)
             raise ConfigError(f"Production needs {names} set in the environment.")
     return settings
+
+
+def _check_trusted_networks(value: str) -> None:
+    from backend.proxies import parse_networks
+
+    try:
+        parse_networks(value)
+    except ValueError as exc:
+        raise ConfigError(f"PROXY_TRUSTED_NETWORKS: {exc}") from None
 
 
 def normalise_database_url(url: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from blinker import Namespace
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
+from backend.db import utcnow
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.extensions import db
 from backend.practice.models import Consent, PracticeInvite
@@ -26,11 +28,21 @@ _signals = Namespace()
 consent_granted = _signals.signal("consent-granted")
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-CODE_LENGTH = 8
+# 31 symbols ** 16 is about 2 ** 79: far beyond guessing, even at the write limit.
+CODE_LENGTH = 16
 
 
 def new_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def invite_expiry(now: datetime, ttl_days: int) -> datetime | None:
+    """When a code made now stops working; None when codes do not expire."""
+    return now + timedelta(days=ttl_days) if ttl_days > 0 else None
+
+
+def invite_expired(invite: PracticeInvite, now: datetime) -> bool:
+    return invite.expires_at is not None and invite.expires_at <= now
 
 
 def normalise_code(code: str) -> str:
@@ -57,6 +69,13 @@ def current_practitioner(runner: Any) -> ScalarSelect[uuid.UUID]:
         select(Consent.practitioner_id)
         .where(Consent.runner_id == runner, Consent.revoked_at.is_(None))
         .scalar_subquery()
+    )
+
+
+def consenting_runner_ids(practitioner_id: Any) -> Select[tuple[uuid.UUID]]:
+    """The ids of the runners who consent to this practitioner right now."""
+    return select(Consent.runner_id).where(
+        Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None)
     )
 
 
@@ -90,6 +109,9 @@ def join_with_code(runner: User, code: str, *, commit: bool = True) -> tuple[Con
     )
     if invite is None:
         raise Unprocessable(errors={"json": {"invite_code": ["No practice uses this code."]}})
+    if invite_expired(invite, utcnow()):
+        message = "This code has expired; ask your practitioner for a new one."
+        raise Unprocessable(errors={"json": {"invite_code": [message]}})
     current = db.session.scalar(
         select(Consent).where(Consent.runner_id == runner.id, Consent.revoked_at.is_(None))
     )

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, UnsupportedMediaType
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,14 @@ class Unprocessable(DomainError):
     status = 422
 
 
+class TooManyAttempts(DomainError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 def envelope(
     status: int,
     message: str | None = None,
@@ -62,7 +70,7 @@ def envelope(
 
 
 def _handle_domain_error(exc: DomainError) -> Response:
-    return envelope(exc.status, exc.message, exc.errors)
+    return envelope(exc.status, exc.message, exc.errors, getattr(exc, "headers", None))
 
 
 def _handle_csrf_error(exc: CSRFError) -> Response:
@@ -113,18 +121,33 @@ def _is_database_unavailable(exc: Exception) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
-def _require_json_body() -> None:
-    """Unsafe requests that carry a body must send it as JSON."""
+def _handle_method_not_allowed(exc: MethodNotAllowed) -> Response:
+    allowed = ", ".join(sorted(exc.valid_methods or ()))
+    return envelope(405, "This method is not allowed here.", None, {"Allow": allowed})
+
+
+def _require_json_body() -> Response | None:
+    """Unsafe requests that carry a body must send it as JSON, and JSON that decodes."""
     if request.method not in UNSAFE_METHODS:
-        return
+        return None
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
     if has_body and not request.is_json:
         raise UnsupportedMediaType("Send the request body as application/json.")
+    if has_body:
+        # Decoded once here, where any failure is the client's: nesting deep enough to
+        # exhaust the stack, or an integer longer than Python converts, is a 400 too.
+        from backend.schemas import decode_json_body
+
+        problem = decode_json_body(request.get_data(cache=True))
+        if problem:
+            return envelope(400, problem)
+    return None
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(MethodNotAllowed, _handle_method_not_allowed)
     app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(_require_json_body)
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first.

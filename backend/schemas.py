@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+
+# NUL (PostgreSQL text cannot hold it) and lone UTF-16 surrogates (no encoding can store
+# them); JSON's \u escapes let a client send either.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "Remove control characters (NUL) and unpaired surrogates."
+
+
+def decode_json_body(data: bytes) -> str | None:
+    """None when `data` is JSON Python can decode, else the reason it is refused."""
+    try:
+        json.loads(data)
+    except RecursionError:
+        return "The JSON body is nested too deeply."
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, over-long integers
+        if "digits" in str(exc):
+            return "A number in the JSON body has too many digits."
+        return "The request body is not valid JSON."
+    return None
+
+
+def _unstorable(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_UNSTORABLE.search(value))
+    if isinstance(value, list | tuple):
+        return any(isinstance(item, str) and _UNSTORABLE.search(item) for item in value)
+    return False
 
 
 class BaseSchema(Schema):
-    """Rejects unknown fields, so nothing can be mass-assigned by accident."""
+    """Rejects unknown fields, so nothing can be mass-assigned by accident, and text that
+    no database column can store, naming the field (nested schemas name their own)."""
 
     class Meta:
         unknown = RAISE
         ordered = True
+
+    @pre_load
+    def _refuse_unstorable_text(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        errors: dict[str, list[str]] = {}
+        for key in data:
+            # A query string may repeat a name: look at every value it was given.
+            value = data.getlist(key) if hasattr(data, "getlist") else data[key]
+            if _unstorable(key) or _unstorable(value):
+                name = _UNSTORABLE.sub("?", key) if isinstance(key, str) else str(key)
+                errors[name] = [UNSTORABLE_MESSAGE]
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 class AwareDateTime(fields.AwareDateTime):
@@ -22,9 +67,19 @@ class AwareDateTime(fields.AwareDateTime):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", **kwargs)
 
+    # A day inside datetime's own range, so that the instant in any time zone still fits.
+    EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+    LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
         result = super()._deserialize(value, attr, data, **kwargs)
-        return result.astimezone(UTC)
+        try:
+            utc = result.astimezone(UTC)
+        except OverflowError:
+            utc = None
+        if utc is None or not self.EARLIEST <= utc <= self.LATEST:
+            raise ValidationError("Use a date between the years 0002 and 9998.")
+        return utc
 
 
 def require_one_of(data: dict[str, object], *names: str) -> None:

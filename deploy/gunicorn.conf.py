@@ -13,7 +13,7 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
-from gunicorn import glogging
+from gunicorn import glogging, util
 
 from backend.observability import JsonFormatter, RequestIdFilter
 
@@ -46,9 +46,17 @@ class JsonLogger(glogging.Logger):
                 handler.addFilter(RequestIdFilter())
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        # A log line must never take the worker down: gunicorn calls this while answering
+        # a request it refused itself, where the response is only partly made.
+        try:
+            self._access(resp, req, environ, request_time)
+        except Exception:  # noqa: BLE001 - logging is best effort, serving is not
+            self.error_log.warning("could not write an access line", exc_info=True)
+
+    def _access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.cfg.accesslog:
             return
-        headers = {name.lower(): value for name, value in resp.headers}
+        headers = {str(name).lower(): value for name, value in getattr(resp, "headers", [])}
         # The path without its query string: a query may carry an invite code or a token.
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
@@ -57,13 +65,51 @@ class JsonLogger(glogging.Logger):
             "remote_addr": environ.get("REMOTE_ADDR"),  # the client's, once ProxyFix ran
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),
-            "status": resp.status_code,
+            "status": response_status(resp),
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
             "user_agent": environ.get("HTTP_USER_AGENT"),
             "pid": os.getpid(),  # which worker: ties a request to a worker timeout or crash
         }
         self.access_log.info(json.dumps(entry))
+
+
+def response_status(resp: Any) -> int | None:
+    """The status code: gunicorn's own error responses carry only the `status` line."""
+    code = getattr(resp, "status_code", None)
+    if isinstance(code, int):
+        return code
+    status = str(getattr(resp, "status", "") or "").split(None, 1)
+    return int(status[0]) if status and status[0].isdigit() else None
+
+
+def json_error(status_int: int, reason: str, mesg: str) -> bytes:
+    """A full HTTP response for a request gunicorn refuses before the app sees it."""
+    body = json.dumps({"code": status_int, "status": reason, "message": mesg or reason}).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "X-Content-Type-Options: nosniff\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+def _write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    util.write_nonblock(sock, json_error(status_int, reason, mesg))
+
+
+def post_worker_init(worker: Any) -> None:
+    """Answer malformed requests (two Content-Length headers, an over-long request line)
+    with the same JSON envelope as the app, instead of gunicorn's HTML page.
+
+    gunicorn has no setting for the body of these answers; every release from 19 to 27
+    writes them through `util.write_error(sock, status, reason, message)`, so that one
+    function is replaced in each worker. If a release drops it, the HTML page stays.
+    """
+    if callable(getattr(util, "write_error", None)) and hasattr(util, "write_nonblock"):
+        util.write_error = _write_json_error
 
 
 def on_starting(server: Any) -> None:

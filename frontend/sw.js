@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "5b35e7f9c1f6";
+const VERSION = "3a9f9a1da0e3";
 const PRECACHE = [
   "/",
   "/css/app.css",

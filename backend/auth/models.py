@@ -59,3 +59,18 @@ class AuthSession(Base):
     device: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginBrake(Base):
+    """Wrong passwords in a row for one email address, known account or not.
+
+    The key is a hash of the normalised address, so a guessed address leaves no trace of
+    itself; a successful sign-in deletes the row.
+    """
+
+    __tablename__ = "login_brakes"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,7 +32,9 @@ def password_problems(password: str, email: str = "") -> list[str]:
     if lowered in common_passwords() or len(set(lowered)) <= 2:
         problems.append("This password is too common; pick something less guessable.")
     local = email.split("@", 1)[0].lower()
-    if local and len(local) >= 4 and local in lowered:
+    # Three characters are enough to be recognisable ("ra2@x.test"); shorter ones are
+    # caught when the whole address is in the password.
+    if (local and len(local) >= 3 and local in lowered) or (email and email.lower() in lowered):
         problems.append("Don't build the password from your email address.")
     return problems
 

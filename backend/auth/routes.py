@@ -87,6 +87,7 @@ class Login(MethodView):
     @blp.arguments(LoginIn)
     @blp.response(200, UserOut)
     @blp.alt_response(401, description="Wrong email or password")
+    @blp.alt_response(429, description="Too many tries from this address or for this account")
     def post(self, data: dict[str, Any]) -> Any:
         """Sign in"""
         user = service.authenticate(data["email"], data["password"])
@@ -147,6 +148,9 @@ class SessionItem(MethodView):
 
 @blp.route("/password")
 class Password(MethodView):
+    # It checks the current password, so it gets the sign-in limit as well.
+    decorators = [limiter.limit(_login_limit, methods=["POST"])]
+
     @access("user")
     @blp.arguments(PasswordChangeIn)
     @blp.response(204)

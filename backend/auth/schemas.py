@@ -1,7 +1,7 @@
 from marshmallow import fields, validate, validates
 
 from backend.auth.models import ROLES, UNITS
-from backend.auth.passwords import MAX_LENGTH
+from backend.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from backend.schemas import BaseSchema
 
 _email = validate.And(validate.Email(), validate.Length(max=254))
@@ -21,11 +21,13 @@ class CsrfOut(BaseSchema):
     csrf_token = fields.String(required=True)
 
 
+# The spec states the length rule the policy enforces, so a client can check it first.
+_new_password = validate.Length(min=MIN_LENGTH, max=MAX_LENGTH)
+
+
 class RegisterIn(BaseSchema):
     email = fields.String(required=True, validate=_email)
-    password = fields.String(
-        required=True, validate=validate.Length(max=MAX_LENGTH), load_only=True
-    )
+    password = fields.String(required=True, validate=_new_password, load_only=True)
     display_name = fields.String(required=True, validate=_name)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     invite_code = fields.String(validate=validate.Length(max=32), allow_none=True)
@@ -96,6 +98,4 @@ class PasswordChangeIn(BaseSchema):
     current_password = fields.String(
         required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
     )
-    new_password = fields.String(
-        required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
-    )
+    new_password = fields.String(required=True, load_only=True, validate=_new_password)

@@ -12,14 +12,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from argon2 import PasswordHasher
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.auth import passwords
-from backend.auth.models import AuthSession, User
+from backend.auth import brake, passwords
+from backend.auth.models import AuthSession, LoginBrake, User
+from backend.auth.signals import login_brake_engaged
 from backend.consent import announce, join_with_code
 from backend.db import utcnow
-from backend.errors import Conflict, Unprocessable
+from backend.errors import Conflict, TooManyAttempts, Unprocessable
 from backend.extensions import db
 
 SESSION_KEY = "sid"
@@ -101,12 +102,16 @@ def register(data: dict[str, Any]) -> User:
 
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None. Same work whether or not the email exists."""
+    hold_back(email)
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         passwords.verify(hasher(), _dummy_hash(), password)
+        count_failure(email)
         return None
     if not passwords.verify(hasher(), user.password_hash, password):
+        count_failure(email, user)
         return None
+    forget_failures(email)
     if hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hasher().hash(password)
         db.session.commit()
@@ -204,14 +209,22 @@ def revoke_session(user: User, session_id: uuid.UUID) -> bool:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    # The same brake as signing in: a stolen session must not guess faster than a login.
+    hold_back(user.email)
     if not passwords.verify(hasher(), user.password_hash, current_password):
+        count_failure(user.email, user)
         raise Unprocessable(errors={"json": {"current_password": ["This is not your password."]}})
+    forget_failures(user.email)
     check_password_policy(new_password, user.email, field="new_password")
     user.password_hash = hasher().hash(new_password)
-    keep = current_session_id()
+    keep = g.get("auth_session")
     stmt = delete(AuthSession).where(AuthSession.user_id == user.id)
     if keep is not None:
-        stmt = stmt.where(AuthSession.id != keep)
+        stmt = stmt.where(AuthSession.id != keep.id)
+        # This device stays signed in, under a new token: one copied before is worthless.
+        token = secrets.token_urlsafe(32)
+        keep.token_hash = _token_hash(token)
+        session[SESSION_KEY] = token
     db.session.execute(stmt)
     db.session.commit()
 
@@ -221,3 +234,65 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         setattr(user, key, value.strip() if key == "display_name" else value)
     db.session.commit()
     return user
+
+
+# The per-account sign-in brake (backend/auth/brake.py has the rule). Counted per email
+# address whether or not an account has it, so the answers tell nothing about accounts.
+
+
+def _brake_key(email: str) -> str:
+    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+def hold_back(email: str) -> None:
+    """Refuse the try (429) while this address is braked."""
+    blocked_until = db.session.scalar(
+        select(LoginBrake.blocked_until).where(LoginBrake.key_hash == _brake_key(email))
+    )
+    now = utcnow()
+    if blocked_until is not None and blocked_until > now:
+        seconds = max(1, int((blocked_until - now).total_seconds() + 0.999))
+        raise TooManyAttempts(
+            f"Too many wrong passwords for this account. Try again in {seconds} seconds.",
+            seconds,
+        )
+
+
+def count_failure(email: str, user: User | None = None) -> None:
+    """One more wrong password for this address; brakes it once it has had enough."""
+    cfg = current_app.config
+    key, now = _brake_key(email), utcnow()
+    stale = LoginBrake.last_failed_at < now - brake.FORGET_AFTER
+    bump = (
+        update(LoginBrake)
+        .where(LoginBrake.key_hash == key)
+        .values(
+            failures=case((stale, 1), else_=LoginBrake.failures + 1),
+            last_failed_at=now,
+        )
+        .returning(LoginBrake.failures)
+    )
+    failures = db.session.scalar(bump)
+    if failures is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(LoginBrake(key_hash=key, failures=1, last_failed_at=now))
+            failures = 1
+        except IntegrityError:  # a parallel try made the row first
+            failures = db.session.scalar(bump) or 1
+    wait = brake.wait_seconds(failures, cfg["LOGIN_BRAKE_FREE"], cfg["LOGIN_BRAKE_MAX_S"])
+    if wait:
+        db.session.execute(
+            update(LoginBrake)
+            .where(LoginBrake.key_hash == key)
+            .values(blocked_until=now + timedelta(seconds=wait))
+        )
+    db.session.commit()
+    if user is not None and brake.should_tell_owner(failures, cfg["LOGIN_BRAKE_FREE"]):
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        login_brake_engaged.send(app, user=user, failures=failures)
+
+
+def forget_failures(email: str) -> None:
+    """A right password clears the count (committed with the rest of the sign-in)."""
+    db.session.execute(delete(LoginBrake).where(LoginBrake.key_hash == _brake_key(email)))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -35,6 +38,19 @@ COLUMNS = (
 )
 # A cell starting with one of these would run as a formula in a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def content_disposition(display_name: str, day: date) -> str:
+    """An attachment header for any name (RFC 6266): `filename*` carries the name in
+    UTF-8 (RFC 5987), `filename` an ASCII fallback for clients that do not read it."""
+    name = "".join(ch if ch.isalnum() else "-" for ch in display_name.lower()).strip("-")
+    full = f"limber-{name or 'client'}-{day.isoformat()}.csv"
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    plain = "-".join(part for part in plain.split("-") if part)
+    if not plain.isascii() or not plain.replace("-", "").isalnum():
+        plain = ""
+    fallback = f"limber-{plain or 'client'}-{day.isoformat()}.csv"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(full, safe='')}"
 
 
 def export_csv(client: User) -> str:

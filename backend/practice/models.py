@@ -20,6 +20,8 @@ class PracticeInvite(Base):
     )
     code: Mapped[str] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None: the code works until it is replaced.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Consent(Base):
@@ -40,7 +42,12 @@ class Consent(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
     runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The runner's history outlives a practitioner who erases their account: the link is
+    # cleared and the name they had is kept in practitioner_name.
+    practitioner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    practitioner_name: Mapped[str | None] = mapped_column(String(80))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -110,9 +117,13 @@ class AccessLog(Base):
     __table_args__ = (Index("ix_access_logs_runner_id_at", "runner_id", "at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
-    practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Kept for the runner when the practitioner erases their account (see Consent).
+    practitioner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    practitioner_name: Mapped[str | None] = mapped_column(String(80))
     runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     what: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    practitioner: Mapped[User] = relationship(foreign_keys=[practitioner_id])
+    practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -14,7 +14,7 @@ from backend.dates import local_today
 from backend.db import utcnow
 from backend.pagination import PageArgs
 from backend.practice import alerts, roster, service
-from backend.practice.export import export_csv
+from backend.practice.export import content_disposition, export_csv
 from backend.practice.schemas import (
     AccessLogPage,
     AlertOut,
@@ -54,11 +54,22 @@ consent_blp = Blueprint(
 _NOT_A_CLIENT = {"description": "No such client, or they do not share their data with you"}
 
 
+def public_url() -> str:
+    """The address people use, from PUBLIC_URL; never from the request's Host header,
+    which anyone can set. Without the setting, development uses the address it runs on
+    and production gives a link relative to the site."""
+    configured = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if configured or current_app.config["LIMBER_ENV"] == "production":
+        return configured
+    return request.host_url.rstrip("/")
+
+
 def _invite_out(invite: Any) -> dict[str, Any]:
     return {
         "code": invite.code,
-        "url": f"{request.host_url}join?code={invite.code}",
+        "url": f"{public_url()}/join?code={invite.code}",
         "created_at": invite.created_at,
+        "expires_at": invite.expires_at,
     }
 
 
@@ -106,7 +117,18 @@ class MyAccessLog(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Every time a practitioner looked at my data, newest first"""
         items, cursor = service.list_access_log(current_user, args["limit"], args["cursor"])
-        return {"items": items, "next_cursor": cursor}
+        return {"items": [_access_out(entry) for entry in items], "next_cursor": cursor}
+
+
+def _access_out(entry: Any) -> dict[str, Any]:
+    # A practitioner who erased their account is shown by the name they had.
+    who = entry.practitioner
+    practitioner = (
+        {"id": who.id, "display_name": who.display_name}
+        if who is not None
+        else {"id": None, "display_name": entry.practitioner_name or "A former practitioner"}
+    )
+    return {"id": entry.id, "practitioner": practitioner, "what": entry.what, "at": entry.at}
 
 
 @clients_blp.route("")
@@ -227,14 +249,12 @@ class ClientExport(MethodView):
     )
     def get(self, client_id: uuid.UUID) -> Response:
         """One client's runs and routine sessions as CSV"""
-        client = service.client_for_read(current_user, client_id, "export")
-        name = "".join(ch if ch.isalnum() else "-" for ch in client.display_name.lower())
-        filename = f"limber-{name.strip('-') or 'client'}-{utcnow().date().isoformat()}.csv"
-        return Response(
-            export_csv(client),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        client = service.consenting_client(current_user.id, client_id)
+        disposition = content_disposition(client.display_name, utcnow().date())
+        body = export_csv(client)
+        # Logged once the file is made and about to be sent, not on an attempt that fails.
+        service.record_access(current_user.id, [client.id], "export")
+        return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @alerts_blp.route("")

@@ -16,6 +16,7 @@ class InviteOut(BaseSchema):
     code = fields.String(required=True)
     url = fields.String(required=True)
     created_at = _when()
+    expires_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
 
 
 class JoinIn(BaseSchema):
@@ -27,9 +28,15 @@ class ConsentOut(BaseSchema):
     granted_at = _when()
 
 
+class LoggedPractitioner(BaseSchema):
+    # id is null once the practitioner has erased their account; the name stays.
+    id = fields.UUID(required=True, allow_none=True)
+    display_name = fields.String(required=True)
+
+
 class AccessLogOut(BaseSchema):
     id = fields.UUID(required=True)
-    practitioner = fields.Nested(PractitionerRef, required=True)
+    practitioner = fields.Nested(LoggedPractitioner, required=True)
     what = fields.String(required=True)
     at = _when()
 

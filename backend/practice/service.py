@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from backend.auth.models import User
-from backend.consent import consenting_client, in_force, new_code
+from backend.consent import (
+    consenting_client,
+    in_force,
+    invite_expired,
+    invite_expiry,
+    new_code,
+)
 from backend.db import new_uuid, utcnow
 from backend.errors import NotFound
 from backend.extensions import db
@@ -21,11 +28,24 @@ from backend.routines.models import RoutineSession
 from backend.runs.models import Run
 
 
+
+def _fresh_code(invite: PracticeInvite) -> None:
+    now = utcnow()
+    invite.code = new_code()
+    invite.created_at = now
+    invite.expires_at = invite_expiry(now, int(current_app.config["INVITE_TTL_DAYS"]))
+
+
 def current_invite(practitioner: User) -> PracticeInvite:
+    """The practitioner's code; a new one once the old one has expired."""
     invite = db.session.get(PracticeInvite, practitioner.id)
     if invite is None:
-        invite = PracticeInvite(practitioner_id=practitioner.id, code=new_code())
+        invite = PracticeInvite(practitioner_id=practitioner.id)
+        _fresh_code(invite)
         db.session.add(invite)
+        db.session.commit()
+    elif invite_expired(invite, utcnow()):
+        _fresh_code(invite)
         db.session.commit()
     return invite
 
@@ -34,8 +54,7 @@ def rotate_invite(practitioner: User) -> PracticeInvite:
     invite = db.session.get(PracticeInvite, practitioner.id)
     if invite is None:
         return current_invite(practitioner)
-    invite.code = new_code()
-    invite.created_at = utcnow()
+    _fresh_code(invite)
     db.session.commit()
     return invite
 
@@ -48,6 +67,23 @@ def revoke_practitioner(runner: User) -> bool:
     )
     db.session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def end_practice(practitioner_id: uuid.UUID, name: str) -> None:
+    """Before a practitioner's account is erased: end every consent given to them and
+    write their name into their clients' consent history and access log, which stay."""
+    now = utcnow()
+    db.session.execute(
+        update(Consent)
+        .where(Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    for model in (Consent, AccessLog):
+        db.session.execute(
+            update(model)
+            .where(model.practitioner_id == practitioner_id)
+            .values(practitioner_name=name)
+        )
 
 
 def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what: str) -> None:

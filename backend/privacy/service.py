@@ -4,6 +4,11 @@ Both walk the table metadata instead of naming tables, so a feature that adds a 
 with a foreign key to `users.id` is covered without touching this module. A row is
 "about" a user when one of its foreign keys points at them, or when it has no owner of
 its own and hangs off such a row (the steps of a routine they wrote, say).
+
+A row about a runner (it has a `runner_id`) is the runner's data. It goes into the export
+of anyone else it names (the practitioner an alert went to, who wrote a note or made an
+assignment) only while the runner consents to them: the same rule as every /clients
+route, so an export never shows what the API itself would refuse.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Table, delete, or_, select, update
+from sqlalchemy import ColumnElement, ForeignKey, Table, and_, delete, or_, select, update
 
 from backend.auth import passwords
 from backend.auth.models import User
@@ -26,6 +31,8 @@ from backend.extensions import db
 EXPORT_FORMAT = "limber-export/1"
 # Credentials and derived secrets stay out of exports whatever table they are in.
 _SECRET = re.compile(r"(^|_)(hash|secret|token|fingerprint)$")
+# The column naming whose data a row is.
+SUBJECT = "runner_id"
 
 
 def is_secret(column_name: str) -> bool:
@@ -55,6 +62,19 @@ def user_tables() -> list[tuple[Table, list[Any]]]:
     return found
 
 
+def _owner_condition(table: Table, owners: list[Any], user_id: uuid.UUID) -> ColumnElement[bool]:
+    from backend.consent import consenting_runner_ids
+
+    subject = table.c.get(SUBJECT)
+    if subject is None or subject not in owners:
+        return or_(*(column == user_id for column in owners))
+    others = [column == user_id for column in owners if column is not subject]
+    if not others:
+        return subject == user_id
+    shared = subject.in_(consenting_runner_ids(user_id))
+    return or_(subject == user_id, and_(or_(*others), shared))
+
+
 def _export_conditions(user_id: uuid.UUID) -> dict[Table, ColumnElement[bool]]:
     """Per table, which rows belong in this user's export (parents before children)."""
     conditions: dict[Table, ColumnElement[bool]] = {}
@@ -63,7 +83,7 @@ def _export_conditions(user_id: uuid.UUID) -> dict[Table, ColumnElement[bool]]:
             continue
         owners = owner_columns(table)
         if owners:
-            conditions[table] = or_(*(column == user_id for column in owners))
+            conditions[table] = _owner_condition(table, owners, user_id)
             continue
         # No owner of its own: it belongs with the rows it hangs off.
         links = [
@@ -157,6 +177,10 @@ def erase(user: User) -> None:
     users = _users()
     # Lock the account first so a write racing the erasure waits, then fails cleanly.
     db.session.execute(select(users.c.id).where(users.c.id == user.id).with_for_update())
+    if user.role == "practitioner":
+        from backend.practice.service import end_practice
+
+        end_practice(user.id, user.display_name)
     for table, deletes, clears in _erase_plan(user.id):
         for column, condition in clears:
             db.session.execute(update(table).where(condition).values({column.name: None}))

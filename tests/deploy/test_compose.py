@@ -191,8 +191,10 @@ class TestProxyConfig:
         for block in static_blocks:
             assert "include /etc/nginx/snippets/limber-security-headers.conf;" in block
 
-    def test_it_replaces_forwarded_for_rather_than_appending(self):
+    def test_it_appends_to_forwarded_headers_for_the_trusted_chain(self):
+        # Replacing them made every user behind an outer TLS proxy share one address.
         nginx = self._nginx()
-        assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
-        assert "$proxy_add_x_forwarded_for" not in nginx
+        assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+        assert "X-Forwarded-For $remote_addr" not in nginx
+        assert "proxy_set_header X-Forwarded-Proto $limber_forwarded_proto;" in nginx
         assert "proxy_set_header X-Request-ID $request_id;" in nginx

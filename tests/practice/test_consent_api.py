@@ -8,8 +8,9 @@ from tests.support import Api
 class TestInvite:
     def test_it_gives_a_code_and_a_join_link(self, practitioner_api):
         body = practitioner_api.get("/api/v1/practice/invite").get_json()
-        assert len(body["code"]) == 8
+        assert len(body["code"]) == 16
         assert body["url"] == f"http://localhost/join?code={body['code']}"
+        assert body["expires_at"] is None
 
     def test_it_keeps_the_same_code_until_rotated(self, practitioner_api):
         first = practitioner_api.get("/api/v1/practice/invite").get_json()["code"]

@@ -55,9 +55,10 @@ class TestEraseAccount:
         runner_api.post("/api/v1/runs", run_body())
         assert _erase(practitioner_api).status_code == 204
         assert _everything_about(sql, practitioner.id) == {}
-        # Their clients keep their own data; only the link to the practitioner goes.
+        # Their clients keep their own data and the consent history, now ended; only the
+        # link to the practitioner goes.
         left = _everything_about(sql, runner.id)
-        assert left.get("runs") == 1 and "consents" not in left
+        assert left.get("runs") == 1 and left.get("consents") == 1
         assert runner_api.get("/api/v1/auth/me").get_json()["practitioner"] is None
 
     def test_a_runner_with_a_practice_history_leaves_nothing_behind(
@@ -81,10 +82,17 @@ class TestEraseAccount:
         practice_history(app, runner_api, practitioner_api, runner)
         assert _erase(practitioner_api).status_code == 204
         assert _everything_about(sql, practitioner.id) == {}
-        # The runner keeps their runs and the built-in routine they did; what the
-        # practitioner wrote or was told goes with them.
+        # The runner keeps their runs, the built-in routine they did, and the trail of who
+        # saw their data; what the practitioner wrote or was told goes with them.
         left = _everything_about(sql, runner.id)
-        assert left == {"users": 1, "auth_sessions": 1, "runs": 1, "routine_sessions": 1}
+        assert left == {
+            "users": 1,
+            "auth_sessions": 1,
+            "runs": 1,
+            "routine_sessions": 1,
+            "consents": 2,
+            "access_logs": 2,
+        }
 
     def test_every_device_is_signed_out(self, app, runner_api, runner):
         other_device = Api(app.test_client()).login(runner)

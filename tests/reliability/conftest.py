@@ -13,15 +13,21 @@ from tests.reliability.figures import figures
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "matrix_cell: one cell of the access matrix")
+    config.addinivalue_line("markers", "hardening_case: a finding of the outside attack")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     figures.add("matrix_total", sum(1 for item in items if item.get_closest_marker("matrix_cell")))
+    figures.add(
+        "hardening_total", sum(1 for item in items if item.get_closest_marker("hardening_case"))
+    )
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" and report.passed and "matrix_cell" in report.keywords:
         figures.add("matrix_passed")
+    if report.when == "call" and report.passed and "hardening_case" in report.keywords:
+        figures.add("hardening_passed")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 # Counts that must be zero for the run to be green.
 MUST_BE_ZERO = ("5xx", "rows_lost", "duplicates")
 FIELDS = ("bad_inputs", "cases", "5xx", "503", "matrix_passed", "matrix_total")
-FIELDS += ("rows_lost", "duplicates")
+FIELDS += ("rows_lost", "duplicates", "hardening_passed", "hardening_total")
 
 
 class Figures:

@@ -19,6 +19,7 @@ def line(counts: dict[str, int]) -> str:
         f" 5xx={counts.get('5xx', 0)}"
         f" 503={counts.get('503', 0)}"
         f" matrix={counts.get('matrix_passed', 0)}/{counts.get('matrix_total', 0)}"
+        f" hardening={counts.get('hardening_passed', 0)}/{counts.get('hardening_total', 0)}"
         f" rows_lost={counts.get('rows_lost', 0)}"
         f" duplicates={counts.get('duplicates', 0)}"
     )
@@ -33,6 +34,7 @@ def main(argv: list[str]) -> int:
     print(line(counts))
     bad = [name for name in MUST_BE_ZERO if counts.get(name, 0)]
     incomplete = counts.get("matrix_passed", 0) != counts.get("matrix_total", 0)
+    incomplete |= counts.get("hardening_passed", 0) != counts.get("hardening_total", 0)
     if bad or incomplete or not counts.get("matrix_total") or not counts.get("cases"):
         return 1
     return 0

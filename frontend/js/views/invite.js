@@ -39,7 +39,7 @@ export async function render(root, ctx) {
         "div",
         { class: "card" },
         h("h2", { class: "h3" }, "Your code"),
-        h("p", { class: "invite-code", tabindex: "-1" }, invite.code),
+        h("p", { class: "invite-code", tabindex: "-1" }, groupCode(invite.code)),
         h("div", { class: "field" }, h("label", { for: linkId }, "Invite link"), h("div", { class: "copy-field" }, h("input", { id: linkId, value: url, readonly: true }))),
         h("div", { class: "row" }, copy, share),
         msg,
@@ -49,4 +49,9 @@ export async function render(root, ctx) {
   }
 
   show(await api.get("/practice/invite"));
+}
+
+/** "ABCDEFGHJKMNPQRS" as "ABCD EFGH JKMN PQRS": easier to read out; spaces are ignored on entry. */
+export function groupCode(code) {
+  return String(code || "").replace(/(.{4})(?=.)/g, "$1 ");
 }
