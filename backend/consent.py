@@ -63,7 +63,7 @@ def join_in_force(stmt: Select[Any], runner: Any, practitioner: Any) -> Select[A
     return stmt.join(Consent, in_force(runner, practitioner))
 
 
-def current_practitioner(runner: Any) -> ScalarSelect[uuid.UUID]:
+def current_practitioner(runner: Any) -> ScalarSelect[uuid.UUID | None]:
     """Subquery: the id of the practitioner this runner consents to now (none: NULL)."""
     return (
         select(Consent.practitioner_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -26,7 +26,6 @@ from backend.pagination import paginate
 from backend.practice.models import AccessLog, ClientNote, Consent, PracticeInvite
 from backend.routines.models import RoutineSession
 from backend.runs.models import Run
-
 
 
 def _fresh_code(invite: PracticeInvite) -> None:
