@@ -106,9 +106,13 @@ def call(
     path: str,
     body: Any = None,
     headers: dict[str, str] | None = None,
-    timeout: float = 10,
+    timeout: float = 60,
 ) -> Reply:
-    """One request on a fresh connection (so gunicorn may hand it to any worker)."""
+    """One request on a fresh connection (so gunicorn may hand it to any worker).
+
+    The timeout is generous: on a busy machine a sign-in (an Argon2 hash) queued behind
+    others on two workers can take well over ten seconds.
+    """
     conn = HTTPConnection("127.0.0.1", port, timeout=timeout)
     all_headers = {"Connection": "close", **(headers or {})}
     data = None
