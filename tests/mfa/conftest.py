@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from backend import create_app
+
+
+@pytest.fixture
+def make_app_for_two_step(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """An app on the test database with some settings changed (built after `app`)."""
+
+    def make(**settings: Any) -> Flask:
+        config = {"LIMBER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url}
+        config.update(settings)
+        return create_app(config)
+
+    yield make
+    # The rate limiter is one object per process: the app built last decides whether it
+    # is on, so switch it back off for the tests that follow.
+    create_app({"LIMBER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
