@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "a9e0c96bc6c7";
+const VERSION = "a3b8ffbf565a";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -182,7 +182,8 @@ export function secondStep(pending, { onSignedIn, onStartAgain }) {
     if (err.status === 401) return startAgain(err.message);
     msg.replaceChildren(notice("error", err.offline ? "You're offline. Signing in needs a connection." : err.status === 429 ? "Too many attempts. Wait a minute and try again." : err.status === 422 ? "That didn't work. Check it and try again." : err.message));
   }
-  if (pending.methods.includes("passkey") && passkeysSupported()) {
+  const withPasskey = pending.methods.includes("passkey") && passkeysSupported();
+  if (withPasskey) {
     const use = h("button", { type: "button", class: "btn btn-primary btn-block" }, "Use your passkey");
     use.addEventListener("click", async () => {
       msg.replaceChildren();
@@ -200,7 +201,7 @@ export function secondStep(pending, { onSignedIn, onStartAgain }) {
     box.append(h("p", {}, "Confirm it's you with the passkey on this device."), use, h("p", { class: "muted center" }, "or"));
   }
   const code = field("Code", { name: "code", autocomplete: "one-time-code", autocapitalize: "none", spellcheck: "false", maxlength: 32 }, { hint: CODE_HINT });
-  const go = h("button", { type: "submit", class: "btn btn-secondary btn-block" }, "Continue");
+  const go = h("button", { type: "submit", class: `btn ${withPasskey ? "btn-secondary" : "btn-primary"} btn-block` }, "Continue");
   const form = h("form", { novalidate: true }, code.wrap, go);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
