@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "a3b8ffbf565a";
+const VERSION = "fed51aa6cfa4";
 const PRECACHE = [
   "/",
   "/css/app.css",

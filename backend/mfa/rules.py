@@ -20,6 +20,9 @@ TOTP_PERIOD = 30
 # One step either side of now: a phone clock a little off still works.
 TOTP_WINDOW = 1
 MAX_SIGN_IN_TRIES = 5
+# Wrong codes for one account across all its held sign-ins within one sign-in lifetime:
+# someone who has the password cannot restart the sign-in to get more guesses.
+MAX_ACCOUNT_CODE_TRIES = 10
 
 
 def derive_key(master: str | bytes, purpose: str) -> bytes:
@@ -96,6 +99,10 @@ def challenge_problem(state: ChallengeState | None, now: datetime) -> str | None
     if state.attempts >= MAX_SIGN_IN_TRIES:
         return "too_many_tries"
     return None
+
+
+def account_code_tries_left(recent_failures: int) -> bool:
+    return recent_failures < MAX_ACCOUNT_CODE_TRIES
 
 
 def expiry(now: datetime, lifetime: timedelta) -> datetime:

@@ -401,11 +401,20 @@ def _methods(user_id: uuid.UUID) -> list[str]:
 
 def begin_sign_in(user: User, remember: bool) -> Response:
     """Password accepted: hold the sign-in until the second step, with no session yet."""
+    lifetime = current_app.config["TWO_STEP_SIGN_IN_TTL"]
+    # Held sign-ins older than one lifetime count for nothing any more.
+    db.session.execute(
+        delete(TwoStepChallenge).where(
+            TwoStepChallenge.user_id == user.id,
+            TwoStepChallenge.purpose == "sign_in",
+            TwoStepChallenge.created_at < now() - lifetime,
+        )
+    )
     row = TwoStepChallenge(
         user_id=user.id,
         purpose="sign_in",
         remember=remember,
-        expires_at=rules.expiry(now(), current_app.config["TWO_STEP_SIGN_IN_TTL"]),
+        expires_at=rules.expiry(now(), lifetime),
     )
     db.session.add(row)
     db.session.commit()
@@ -443,9 +452,10 @@ def _pending() -> TwoStepChallenge:
     problem = rules.challenge_problem(state, now())
     if row is not None and problem is None:
         return row
-    if row is not None:
+    if row is not None and problem == "expired":
         db.session.delete(row)
         db.session.commit()
+    # A spent sign-in stays until it expires: its failures count for the account.
     session.pop(PENDING_KEY, None)
     raise SignInAgain(_SIGN_IN_AGAIN[problem or "missing"])
 
@@ -463,8 +473,6 @@ def _refuse(row: TwoStepChallenge, field: str, message: str) -> NoReturn:
     db.session.commit()
     db.session.refresh(row)
     if row.attempts >= rules.MAX_SIGN_IN_TRIES:
-        db.session.delete(row)
-        db.session.commit()
         session.pop(PENDING_KEY, None)
         raise SignInAgain(_SIGN_IN_AGAIN["too_many_tries"])
     raise Unprocessable(errors={"json": {field: [message]}})
@@ -512,8 +520,29 @@ def _use_recovery_code(user_id: uuid.UUID, code: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+class TooManyCodes(DomainError):
+    status = 429
+
+
+def _recent_failures(user_id: uuid.UUID) -> int:
+    since = now() - current_app.config["TWO_STEP_SIGN_IN_TTL"]
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(TwoStepChallenge.attempts), 0)).where(
+            TwoStepChallenge.user_id == user_id,
+            TwoStepChallenge.purpose == "sign_in",
+            TwoStepChallenge.created_at > since,
+        )
+    )
+    return int(total or 0)
+
+
 def sign_in_with_code(code: str) -> User:
     row = _pending()
+    if not rules.account_code_tries_left(_recent_failures(row.user_id)):
+        # A passkey still works: it cannot be guessed, so the owner is not locked out.
+        raise TooManyCodes(
+            "Too many wrong codes for this account. Wait a few minutes, or use a passkey."
+        )
     typed = rules.normalise_code(code)
     used = False
     if rules.looks_like_totp(typed):

@@ -153,6 +153,7 @@ function appSetup(started, ctx, reopen) {
     h("p", {}, "In your authenticator app, add an account and type this key:"),
     h("p", {}, h("code", { class: "secret" }, started.secret.replace(/(.{4})/g, "$1 ").trim())),
     h("p", { class: "hint" }, "On a phone with the app, this link may open it directly: ", h("a", { href: started.otpauth_uri }, "add to authenticator app"), "."),
+    h("details", {}, h("summary", {}, "Show the set-up link as text"), h("p", {}, h("code", { class: "secret" }, started.otpauth_uri))),
     code.wrap,
     msg,
     h("button", { type: "submit", class: "btn btn-primary" }, "Turn on"),
@@ -180,7 +181,7 @@ export function secondStep(pending, { onSignedIn, onStartAgain }) {
   const startAgain = (text) => onStartAgain(text);
   function failed(err) {
     if (err.status === 401) return startAgain(err.message);
-    msg.replaceChildren(notice("error", err.offline ? "You're offline. Signing in needs a connection." : err.status === 429 ? "Too many attempts. Wait a minute and try again." : err.status === 422 ? "That didn't work. Check it and try again." : err.message));
+    msg.replaceChildren(notice("error", err.offline ? "You're offline. Signing in needs a connection." : err.status === 429 ? err.message : err.status === 422 ? "That didn't work. Check it and try again." : err.message));
   }
   const withPasskey = pending.methods.includes("passkey") && passkeysSupported();
   if (withPasskey) {
