@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "fed51aa6cfa4";
+const VERSION = "d5b666f8c043";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -153,7 +153,7 @@ function appSetup(started, ctx, reopen) {
     h("p", {}, "In your authenticator app, add an account and type this key:"),
     h("p", {}, h("code", { class: "secret" }, started.secret.replace(/(.{4})/g, "$1 ").trim())),
     h("p", { class: "hint" }, "On a phone with the app, this link may open it directly: ", h("a", { href: started.otpauth_uri }, "add to authenticator app"), "."),
-    h("details", {}, h("summary", {}, "Show the set-up link as text"), h("p", {}, h("code", { class: "secret" }, started.otpauth_uri))),
+    h("details", {}, h("summary", {}, "Show the set-up link as text"), h("p", {}, h("code", { class: "setup-link" }, started.otpauth_uri))),
     code.wrap,
     msg,
     h("button", { type: "submit", class: "btn btn-primary" }, "Turn on"),
