@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -10,7 +10,15 @@ import pyotp
 
 from tests.support import PASSWORD, Api
 
-START = datetime(2026, 12, 2, 7, 0, 5, tzinfo=UTC)
+
+def step_start(now: datetime) -> datetime:
+    """Five seconds into a 30-second code step, a minute or so after `now`.
+
+    Ahead of the real clock, never behind it: cookies signed before the clock is moved
+    would otherwise look as if they came from the future, and be refused.
+    """
+    ahead = int((now + timedelta(seconds=60)).timestamp())
+    return datetime.fromtimestamp(ahead - ahead % 30 + 5, UTC)
 
 
 def enrol_app(api: Api, at: datetime) -> tuple[pyotp.TOTP, list[str]]:

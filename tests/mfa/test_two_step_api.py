@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -10,21 +12,31 @@ from sqlalchemy import func, select
 
 from backend.auth.models import AuthSession
 from backend.mfa.models import RecoveryCode, TotpFactor
-from tests.mfa.support import START, enrol_app, password_step
+from tests.mfa.support import enrol_app, password_step, step_start
 from tests.support import PASSWORD, Api
+
+
+@dataclass
+class Clock:
+    start: datetime
+    traveller: Any
+
+    def shift(self, delta: timedelta) -> None:
+        self.traveller.shift(delta)
 
 
 @pytest.fixture
 def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+    start = step_start(datetime.now(UTC))
+    with time_machine.travel(start, tick=False) as traveller:
+        yield Clock(start, traveller)
 
 
 @pytest.fixture
 def enrolled(app, practitioner, clock):
     """A practitioner with an authenticator app, and a fresh browser to sign in from."""
     api = Api(app.test_client()).login(practitioner)
-    totp, codes = enrol_app(api, START)
+    totp, codes = enrol_app(api, clock.start)
     clock.shift(timedelta(seconds=30))  # the enrolment code's step is spent
     return totp, codes
 
@@ -50,7 +62,7 @@ class TestSetUpAnAuthenticatorApp:
         assert overview["authenticator_app"] is None
 
     def test_the_right_code_sets_it_up_with_ten_recovery_codes(self, practitioner_api, clock):
-        _, codes = enrol_app(practitioner_api, START)
+        _, codes = enrol_app(practitioner_api, clock.start)
         assert len(codes) == 10
         overview = practitioner_api.get("/api/v1/me/two-step").get_json()
         assert overview["authenticator_app"] is not None
@@ -69,12 +81,12 @@ class TestSetUpAnAuthenticatorApp:
         assert response.status_code == 409
 
     def test_a_second_app_is_refused_until_the_first_is_removed(self, practitioner_api, clock):
-        enrol_app(practitioner_api, START)
+        enrol_app(practitioner_api, clock.start)
         again = practitioner_api.post("/api/v1/me/two-step/totp/setup", {"password": PASSWORD})
         assert again.status_code == 409
 
     def test_secrets_and_codes_are_not_stored_in_plain(self, practitioner_api, sql, clock):
-        totp, codes = enrol_app(practitioner_api, START)
+        totp, codes = enrol_app(practitioner_api, clock.start)
         stored = sql(lambda s: s.scalars(select(TotpFactor.secret)).all())
         hashes = sql(lambda s: s.scalars(select(RecoveryCode.code_hash)).all())
         assert len(stored) == 1 and totp.secret not in stored[0]
@@ -83,7 +95,7 @@ class TestSetUpAnAuthenticatorApp:
         assert not plain & set(hashes) and not set(codes) & set(hashes)
 
     def test_the_export_leaves_the_secrets_out(self, practitioner_api, clock):
-        totp, _ = enrol_app(practitioner_api, START)
+        totp, _ = enrol_app(practitioner_api, clock.start)
         text = practitioner_api.get("/api/v1/me/export").get_data(as_text=True)
         assert totp.secret not in text
         assert "code_hash" not in text and '"secret"' not in text
@@ -244,7 +256,7 @@ class TestRequireTwoStep:
         assert practitioner_api.patch("/api/v1/me/two-step", body).status_code == 409
 
     def test_requiring_it_needs_the_password(self, practitioner_api, clock):
-        enrol_app(practitioner_api, START)
+        enrol_app(practitioner_api, clock.start)
         body = {"required": True, "password": "not my password"}
         assert practitioner_api.patch("/api/v1/me/two-step", body).status_code == 422
         assert practitioner_api.get("/api/v1/me/two-step").get_json()["required"] is False
@@ -252,14 +264,14 @@ class TestRequireTwoStep:
     def test_requiring_it_signs_out_the_other_devices(self, app, practitioner, clock):
         laptop = Api(app.test_client()).login(practitioner)
         phone = Api(app.test_client()).login(practitioner)
-        enrol_app(laptop, START)
+        enrol_app(laptop, clock.start)
         response = laptop.patch("/api/v1/me/two-step", {"required": True, "password": PASSWORD})
         assert response.status_code == 200 and response.get_json()["required"] is True
         assert phone.get("/api/v1/auth/me").status_code == 401
         assert laptop.get("/api/v1/auth/me").status_code == 200
 
     def test_the_last_method_stays_while_required(self, practitioner_api, clock):
-        enrol_app(practitioner_api, START)
+        enrol_app(practitioner_api, clock.start)
         practitioner_api.patch("/api/v1/me/two-step", {"required": True, "password": PASSWORD})
         remove = practitioner_api.delete("/api/v1/me/two-step/totp", {"password": PASSWORD})
         assert remove.status_code == 409
@@ -270,7 +282,7 @@ class TestRequireTwoStep:
 
 class TestRemoveAndReplace:
     def test_removing_needs_the_password(self, practitioner_api, clock):
-        enrol_app(practitioner_api, START)
+        enrol_app(practitioner_api, clock.start)
         response = practitioner_api.delete("/api/v1/me/two-step/totp", {"password": "nope nope"})
         assert response.status_code == 422
         assert practitioner_api.get("/api/v1/me/two-step").get_json()["authenticator_app"]
@@ -278,7 +290,7 @@ class TestRemoveAndReplace:
     def test_removing_the_last_method_ends_the_second_step_and_the_codes(
         self, app, practitioner, practitioner_api, sql, clock
     ):
-        enrol_app(practitioner_api, START)
+        enrol_app(practitioner_api, clock.start)
         assert (
             practitioner_api.delete("/api/v1/me/two-step/totp", {"password": PASSWORD}).status_code
             == 204
@@ -358,7 +370,7 @@ class TestRateLimits:
             RATELIMIT_STORAGE_URI="memory://",
             RATELIMIT_LOGIN="3 per minute",
         )
-        enrol_app(Api(app.test_client()).login(practitioner), START)
+        enrol_app(Api(app.test_client()).login(practitioner), clock.start)
         api = Api(app.test_client())
         password_step(api, practitioner)
         answers = [
