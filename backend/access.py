@@ -4,6 +4,8 @@
     @access("user")          any signed-in user
     @access("runner")        signed-in runners only
     @access("practitioner")  signed-in practitioners only
+    @access("second_step")   not signed in, but the password was right and a second
+                             factor is awaited (the view checks that sign-in is alive)
 
 Put it on a view function, on a MethodView class, or on one of its methods.
 A view with no rule answers 403 whoever asks.
@@ -19,7 +21,7 @@ from flask_login import current_user
 
 from backend.errors import envelope
 
-RULES = ("public", "user", "runner", "practitioner")
+RULES = ("public", "user", "runner", "practitioner", "second_step")
 # Views registered by extensions rather than by Limber itself.
 _EXTENSION_PUBLIC = ("api-docs.", "static")
 
@@ -60,6 +62,12 @@ def _enforce() -> Any:
         return envelope(403, "This route has no access rule.")
     if rule == "public":
         return None
+    if rule == "second_step":
+        from backend.mfa.service import has_pending_sign_in
+
+        if has_pending_sign_in():
+            return None
+        return envelope(401, "Sign in with your password first.")
     if not current_user.is_authenticated:
         return envelope(401, "Sign in first.")
     if rule in ("runner", "practitioner") and current_user.role != rule:

@@ -40,6 +40,16 @@ class BaseConfig:
     WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
     WTF_CSRF_SSL_STRICT = True
 
+    # Two-step sign-in. Passkeys need the relying-party id (the site's domain) and the
+    # origin(s) pages are served from; without them only the authenticator app is offered.
+    WEBAUTHN_RP_ID: str | None = "localhost"
+    WEBAUTHN_RP_NAME = "Limber"
+    WEBAUTHN_ORIGIN: str | None = "http://localhost:5000"
+    # Encrypts authenticator-app secrets and keys recovery-code hashes; SECRET_KEY if unset.
+    TWO_STEP_KEY: str | None = None
+    TWO_STEP_SIGN_IN_TTL = timedelta(minutes=5)
+    TWO_STEP_ENROL_TTL = timedelta(minutes=5)
+
     # Argon2id cost (argon2-cffi's RFC 9106 "low memory" profile by default)
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -102,6 +112,8 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     SECRET_KEY = None
+    WEBAUTHN_RP_ID = None
+    WEBAUTHN_ORIGIN = None
     SQLALCHEMY_DATABASE_URI = ""
     SESSION_COOKIE_SECURE = True
     JSON_LOGS = True
@@ -131,6 +143,10 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "RATELIMIT_WRITES": str,
     "RATELIMIT_KEY_PREFIX": str,
     "LOG_LEVEL": str,
+    "WEBAUTHN_RP_ID": str,
+    "WEBAUTHN_RP_NAME": str,
+    "WEBAUTHN_ORIGIN": str,
+    "TWO_STEP_KEY": str,
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "JSON_LOGS": lambda v: v.lower() in {"1", "true", "yes"},

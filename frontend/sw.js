@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "3a9f9a1da0e3";
+const VERSION = "d5b666f8c043";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -46,6 +46,7 @@ const PRECACHE = [
   "/js/dom.js",
   "/js/format.js",
   "/js/outbox.js",
+  "/js/passkeys.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
   "/js/views/help.js",
@@ -61,6 +62,7 @@ const PRECACHE = [
   "/js/views/signin.js",
   "/js/views/signup.js",
   "/js/views/today.js",
+  "/js/views/twostep.js",
   "/manifest.webmanifest",
   "/vendor/idb-keyval.js"
 ];

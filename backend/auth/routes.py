@@ -24,6 +24,8 @@ from backend.auth.schemas import (
 from backend.consent import practitioner_for
 from backend.errors import NotFound, envelope
 from backend.extensions import limiter
+from backend.mfa import service as two_step
+from backend.mfa.schemas import PendingOut
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")
@@ -87,12 +89,15 @@ class Login(MethodView):
     @blp.arguments(LoginIn)
     @blp.response(200, UserOut)
     @blp.alt_response(401, description="Wrong email or password")
+    @blp.alt_response(202, schema=PendingOut, description="Password right; second step needed")
     @blp.alt_response(429, description="Too many tries from this address or for this account")
     def post(self, data: dict[str, Any]) -> Any:
         """Sign in"""
         user = service.authenticate(data["email"], data["password"])
         if user is None:
             return envelope(401, "Wrong email or password.")
+        if two_step.second_step_needed(user):  # no session until the second factor
+            return two_step.begin_sign_in(user, remember=data["remember"])
         service.start_session(user, remember=data["remember"])
         return user_view(user)
 

@@ -53,7 +53,11 @@ class LiveServer:
     """`flask run` on a fresh SQLite database with built-in routines and demo accounts."""
 
     def __init__(
-        self, workdir: Path, extra_env: dict[str, str] | None = None, root: Path = ROOT
+        self,
+        workdir: Path,
+        extra_env: dict[str, str] | None = None,
+        root: Path = ROOT,
+        port: int | None = None,
     ) -> None:
         self.root = root
         self.env = {
@@ -63,7 +67,7 @@ class LiveServer:
             "RATELIMIT_ENABLED": "false",
             **(extra_env or {}),
         }
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (workdir / "server.log").open("w")
         for command in (["db", "upgrade"], ["seed"], ["demo"]):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from backend.practice.models import AccessLog, Alert, ClientNote, Consent, PracticeInvite
 from backend.routines.models import Assignment
 from tests.practice.support import link
-from tests.support import Api, run_body
+from tests.support import PASSWORD, Api, run_body
 
 ACTORS = ("anonymous", "runner_a", "runner_b", "consenting", "unlinked", "revoked")
 PRACTITIONERS = {"consenting", "unlinked", "revoked"}
@@ -124,6 +124,8 @@ CASES = [(m, p, b, {"consenting"}) for m, p, b in CLIENT_ROUTES] + [
     ("GET", "/api/v1/me/access-log", None, {"runner_a", "runner_b"}),
     ("DELETE", "/api/v1/me/practitioner", None, {"runner_a", "runner_b"}),
     ("POST", "/api/v1/me/practitioner", {"invite_code": "NOSUCHCODE"}, set()),
+    ("GET", "/api/v1/me/two-step", None, PRACTITIONERS),
+    ("POST", "/api/v1/me/two-step/totp/setup", {"password": PASSWORD}, PRACTITIONERS),
 ]
 
 

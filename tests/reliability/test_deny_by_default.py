@@ -46,6 +46,18 @@ class TestEveryRouteHasARule:
         endpoints = {r.endpoint for r in limber_routes(app) if str(r) in others}
         assert endpoints <= {"web.shell", "web.frontend", "web.unknown_api_path"}
 
+    def test_only_the_second_step_of_signing_in_waits_for_a_password(self, app):
+        second_step = {
+            str(route)
+            for route in limber_routes(app)
+            if rule_for(view_of(app, route), route.method) == "second_step"
+        }
+        assert second_step == {
+            "POST /api/v1/auth/two-step/code",
+            "POST /api/v1/auth/two-step/passkey/options",
+            "POST /api/v1/auth/two-step/passkey",
+        }
+
 
 class TestARouteWithoutARule:
     def test_it_answers_403_to_everyone(self, database_url, runner):

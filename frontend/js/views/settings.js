@@ -2,6 +2,7 @@ import { api, forgetCsrf } from "../api.js";
 import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
+import { twoStepSection } from "./twostep.js";
 
 export const title = "Settings";
 
@@ -258,8 +259,13 @@ export async function render(root, ctx) {
   root.append(section);
   section.append(profileSection(ctx));
   if (user.role === "runner") section.append(practitionerSection(ctx));
-  const [log, devices] = await Promise.all([user.role === "runner" ? accessLogSection() : null, devicesSection(ctx)]);
+  const [log, devices, twoStep] = await Promise.all([
+    user.role === "runner" ? accessLogSection() : null,
+    devicesSection(ctx),
+    user.role === "practitioner" ? twoStepSection(ctx, reopen) : null,
+  ]);
   if (!ctx.isCurrent()) return;
   if (log) section.append(log);
+  if (twoStep) section.append(twoStep);
   section.append(devices, passwordSection(), dataSection(ctx), signOut);
 }

@@ -1,9 +1,10 @@
 import { api, forgetCsrf } from "../api.js";
 import { field, h, notice } from "../dom.js";
+import { secondStep } from "./twostep.js";
 
 export const title = "Sign in";
 
-export async function render(root, ctx) {
+export async function render(root, ctx, startAgainMessage = null) {
   const email = field("Email", { type: "email", name: "email", autocomplete: "username", required: true, inputmode: "email" });
   const password = field("Password", { type: "password", name: "password", autocomplete: "current-password", required: true });
   const remember = h("input", { type: "checkbox", id: "remember", name: "remember", checked: true });
@@ -28,18 +29,28 @@ export async function render(root, ctx) {
     }
     button.disabled = true;
     try {
-      const user = await api.post("/auth/login", {
+      const answer = await api.post("/auth/login", {
         email: email.input.value.trim(),
         password: password.input.value,
         remember: remember.checked,
       });
-      forgetCsrf();
-      await ctx.clearApiCache();
-      await ctx.setUser(user);
-      ctx.afterSignIn();
-      const after = sessionStorage.getItem("limber-after-signin");
-      sessionStorage.removeItem("limber-after-signin");
-      ctx.navigate(after && after !== "/signin" ? after : user.role === "practitioner" ? "/clients" : "/", { replace: true });
+      forgetCsrf(); // the server started a new session, with a new token
+      if (answer.second_step) {
+        const step = secondStep(answer, {
+          onSignedIn: (user) => {
+            forgetCsrf();
+            signedIn(ctx, user);
+          },
+          onStartAgain: (text) => {
+            root.replaceChildren();
+            render(root, ctx, text);
+          },
+        });
+        form.replaceWith(step);
+        step.querySelector("h2").focus();
+        return;
+      }
+      await signedIn(ctx, answer);
     } catch (err) {
       button.disabled = false;
       const text = err.offline
@@ -53,6 +64,7 @@ export async function render(root, ctx) {
     }
   });
 
+  if (startAgainMessage) message.appendChild(notice("error", startAgainMessage));
   root.append(
     h(
       "section",
@@ -63,4 +75,13 @@ export async function render(root, ctx) {
       h("p", { class: "center" }, "New here? ", h("a", { href: "/signup" }, "Create an account")),
     ),
   );
+}
+
+async function signedIn(ctx, user) {
+  await ctx.clearApiCache();
+  await ctx.setUser(user);
+  ctx.afterSignIn();
+  const after = sessionStorage.getItem("limber-after-signin");
+  sessionStorage.removeItem("limber-after-signin");
+  ctx.navigate(after && after !== "/signin" ? after : user.role === "practitioner" ? "/clients" : "/", { replace: true });
 }

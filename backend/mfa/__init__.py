@@ -1,0 +1,1 @@
+"""Two-step sign-in: passkeys (WebAuthn), an authenticator app (TOTP) and recovery codes."""
