@@ -72,12 +72,12 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from backend.auth.mfa.routes import settings_blp as two_step_blp
+    from backend.auth.mfa.routes import sign_in_blp as two_step_sign_in_blp
     from backend.auth.routes import blp as auth_blp
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
-    from backend.mfa.routes import settings_blp as two_step_blp
-    from backend.mfa.routes import sign_in_blp as two_step_sign_in_blp
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp

@@ -63,7 +63,7 @@ def _enforce() -> Any:
     if rule == "public":
         return None
     if rule == "second_step":
-        from backend.mfa.service import has_pending_sign_in
+        from backend.auth.mfa.service import has_pending_sign_in
 
         if has_pending_sign_in():
             return None

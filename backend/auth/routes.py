@@ -11,6 +11,8 @@ from flask_wtf.csrf import generate_csrf
 
 from backend.access import access
 from backend.auth import service
+from backend.auth.mfa import service as two_step
+from backend.auth.mfa.schemas import PendingOut
 from backend.auth.models import User
 from backend.auth.schemas import (
     CsrfOut,
@@ -24,8 +26,6 @@ from backend.auth.schemas import (
 from backend.consent import practitioner_for
 from backend.errors import NotFound, envelope
 from backend.extensions import limiter
-from backend.mfa import service as two_step
-from backend.mfa.schemas import PendingOut
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")

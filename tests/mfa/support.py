@@ -48,8 +48,8 @@ def add_passkey_row(app: Any, user_id: Any) -> None:
     """
     import secrets
 
+    from backend.auth.mfa.models import Passkey
     from backend.extensions import db
-    from backend.mfa.models import Passkey
 
     with app.app_context():
         db.session.add(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 
-from backend.mfa import rules
+from backend.auth.mfa import rules
 
 NOW = datetime(2026, 12, 2, 7, 0, 10, tzinfo=UTC)
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

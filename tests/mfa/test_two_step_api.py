@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from backend.auth.mfa.models import RecoveryCode, TotpFactor
 from backend.auth.models import AuthSession
-from backend.mfa.models import RecoveryCode, TotpFactor
 from tests.mfa.support import enrol_app, password_step, step_start
 from tests.support import PASSWORD, Api
 

@@ -37,12 +37,18 @@ from webauthn.helpers.structs import (
 
 from backend.auth import passwords
 from backend.auth import service as auth_service
+from backend.auth.mfa import rules
+from backend.auth.mfa.models import (
+    Passkey,
+    RecoveryCode,
+    TotpFactor,
+    TwoStepChallenge,
+    TwoStepSetting,
+)
 from backend.auth.models import AuthSession, User
 from backend.db import utcnow
 from backend.errors import Conflict, DomainError, NotFound, Unprocessable
 from backend.extensions import db
-from backend.mfa import rules
-from backend.mfa.models import Passkey, RecoveryCode, TotpFactor, TwoStepChallenge, TwoStepSetting
 
 PENDING_KEY = "two_step"
 # What a malformed or forged credential can make the WebAuthn parser raise.

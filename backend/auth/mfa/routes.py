@@ -10,11 +10,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
-from backend.auth.routes import user_view
-from backend.auth.schemas import UserOut
-from backend.extensions import limiter
-from backend.mfa import service
-from backend.mfa.schemas import (
+from backend.auth.mfa import service
+from backend.auth.mfa.schemas import (
     CodeIn,
     CredentialIn,
     NewPasskeyIn,
@@ -26,6 +23,9 @@ from backend.mfa.schemas import (
     TotpSetupOut,
     TwoStepOut,
 )
+from backend.auth.routes import user_view
+from backend.auth.schemas import UserOut
+from backend.extensions import limiter
 
 sign_in_blp = Blueprint(
     "two_step_sign_in",
