@@ -31,7 +31,7 @@ class Last:
 def is_due(
     kind: str,
     last: Last | None,
-    started_on: date | None,
+    started: Last | None,
     interval_weeks: int,
     requested_at: datetime | None,
     day: date,
@@ -39,11 +39,14 @@ def is_due(
 ) -> bool:
     """Whether a questionnaire of this kind is due on `day`.
 
-    `started_on` is the day of the runner's first answer to any cycle questionnaire
-    (their baseline), None before it; `requested_at` a practitioner's on-demand request.
+    `started` is the runner's first answer to any cycle questionnaire (their baseline),
+    None before it; `requested_at` a practitioner's on-demand request. A follow-up never
+    answered runs on the baseline's clock, so it first falls due one interval after it.
     """
-    if kind == "follow_up" and (started_on is None or started_on >= day):
-        return False
+    if kind == "follow_up":
+        if started is None or started.on >= day:
+            return False
+        last = last or started
     if last is None:
         return True
     if last.on + timedelta(weeks=interval_weeks) <= day:
@@ -58,14 +61,20 @@ def due_slugs(
     requested_at: datetime | None,
     day: date,
     now: datetime,
+    first: Mapping[str, Last] | None = None,
 ) -> list[str]:
-    """The slugs due on `day`, in the order of `kinds`."""
-    started = [last[s].on for s, k in kinds.items() if k == "cycle" and s in last]
-    started_on = min(started) if started else None
+    """The slugs due on `day`, in the order of `kinds`.
+
+    `last` and `first` hold each questionnaire's latest and earliest answer (`first`
+    defaults to `last`, right when each was answered once).
+    """
+    first = last if first is None else first
+    firsts = [first[s] for s, k in kinds.items() if k == "cycle" and s in first]
+    started = min(firsts, key=lambda x: x.at) if firsts else None
     return [
         slug
         for slug, kind in kinds.items()
-        if is_due(kind, last.get(slug), started_on, interval_weeks, requested_at, day, now)
+        if is_due(kind, last.get(slug), started, interval_weeks, requested_at, day, now)
     ]
 
 

@@ -51,7 +51,15 @@ def _offered(user: User) -> Select[tuple[Questionnaire]]:
 
 
 def present(q: Questionnaire) -> dict[str, Any]:
-    return {**q.definition, "id": q.id, "slug": q.slug, "builtin": q.builtin, "name": q.name}
+    # "items" always set: a dict without it would serialise its own .items method.
+    return {
+        **q.definition,
+        "items": q.definition.get("items", []),
+        "id": q.id,
+        "slug": q.slug,
+        "builtin": q.builtin,
+        "name": q.name,
+    }
 
 
 def list_questionnaires(user: User) -> list[dict[str, Any]]:
@@ -71,18 +79,28 @@ def _schedule_values(row: OutcomeSchedule | None) -> tuple[int, datetime | None]
     return row.interval_weeks, row.requested_at
 
 
-def _last_answers(
-    runner_id: uuid.UUID, before: datetime | None = None
-) -> dict[uuid.UUID, rules.Last]:
+History = tuple[dict[uuid.UUID, rules.Last], dict[uuid.UUID, rules.Last]]
+
+
+def _history(runner_id: uuid.UUID, before: datetime | None = None) -> History:
+    """Per questionnaire, the runner's latest and earliest answer, in one statement."""
+    r = QuestionnaireResponse
     stmt = select(
-        QuestionnaireResponse.questionnaire_id,
-        func.max(QuestionnaireResponse.local_date),
-        func.max(QuestionnaireResponse.answered_at),
-    ).where(QuestionnaireResponse.runner_id == runner_id)
+        r.questionnaire_id,
+        func.max(r.local_date),
+        func.max(r.answered_at),
+        func.min(r.local_date),
+        func.min(r.answered_at),
+    ).where(r.runner_id == runner_id)
     if before is not None:
-        stmt = stmt.where(QuestionnaireResponse.answered_at < before)
-    rows = db.session.execute(stmt.group_by(QuestionnaireResponse.questionnaire_id))
-    return {qid: rules.Last(on, at) for qid, on, at in rows}
+        stmt = stmt.where(r.answered_at < before)
+    last, first = {}, {}
+    for qid, last_on, last_at, first_on, first_at in db.session.execute(
+        stmt.group_by(r.questionnaire_id)
+    ):
+        last[qid] = rules.Last(last_on, last_at)
+        first[qid] = rules.Last(first_on, first_at)
+    return last, first
 
 
 def _first_activities(runner_id: uuid.UUID, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
@@ -116,15 +134,16 @@ def _first_activities(runner_id: uuid.UUID, ids: Iterable[uuid.UUID]) -> dict[uu
 
 def _due_ids(
     offered: list[Questionnaire],
-    last: dict[uuid.UUID, rules.Last],
+    history: History,
     interval: int,
     requested_at: datetime | None,
     day: date,
     now: datetime,
 ) -> set[uuid.UUID]:
     kinds = {str(q.id): q.kind for q in offered}
-    by_key = {str(k): v for k, v in last.items()}
-    return {uuid.UUID(s) for s in rules.due_slugs(kinds, by_key, interval, requested_at, day, now)}
+    last, first = ({str(k): v for k, v in h.items()} for h in history)
+    due = rules.due_slugs(kinds, last, interval, requested_at, day, now, first)
+    return {uuid.UUID(s) for s in due}
 
 
 def _schedule_out(
@@ -148,9 +167,10 @@ def due(runner: User, day: date | None) -> dict[str, Any]:
     day = day or local_date_of(now, runner.timezone)
     offered = list(db.session.scalars(_offered(runner)))
     row = _schedule_row(runner.id)
-    last = _last_answers(runner.id)
+    history = _history(runner.id)
+    last = history[0]
     interval, requested_at = _schedule_values(row)
-    due_ids = _due_ids(offered, last, interval, requested_at, day, now)
+    due_ids = _due_ids(offered, history, interval, requested_at, day, now)
     activity_ids = [
         q.id for q in offered if q.definition["format"] == "activities" and q.id in last
     ]
@@ -234,8 +254,8 @@ def answer(runner: User, data: dict[str, Any]) -> tuple[QuestionnaireResponse, b
 
     offered = list(db.session.scalars(_offered(runner)))
     interval, requested_at = _schedule_values(_schedule_row(runner.id))
-    last = _last_answers(runner.id, before=at)
-    if q.id not in _due_ids(offered, last, interval, requested_at, day, max(now, at)):
+    history = _history(runner.id, before=at)
+    if q.id not in _due_ids(offered, history, interval, requested_at, day, max(now, at)):
         raise Conflict(f"The {q.name.lower()} questionnaire is not due on {day.isoformat()}.")
 
     response = QuestionnaireResponse(
@@ -395,5 +415,5 @@ def set_schedule(practitioner: User, client_id: uuid.UUID, changes: dict[str, An
 def schedule_for(runner: User) -> dict[str, Any]:
     today = local_date_of(utcnow(), runner.timezone)
     offered = list(db.session.scalars(_offered(runner)))
-    last = _last_answers(runner.id)
+    last, _ = _history(runner.id)
     return _schedule_out(offered, last, _schedule_row(runner.id), today)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.auth.models import User
+from backend.outcomes.service import worsening_among
 from backend.practice import alerts
 from backend.practice.service import client_activity, record_access
 from backend.progress.service import recent_trends
@@ -31,6 +32,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     open_alerts = alerts.open_alert_summary(practitioner.id)
     trends = recent_trends(ids, today)
     adherence = adherence_for_many(ids, today - timedelta(days=13), today, today)
+    worsening = worsening_among(ids)
     record_access(practitioner.id, ids, "summary")
 
     items = []
@@ -47,6 +49,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
             "trend_14d": trends[c.id],
             "adherence_14d": {"planned": adh["planned"], "done": adh["done"], "rate": adh["rate"]},
             "open_alerts": {"count": count, "highest_level": highest},
+            "outcomes_worse": worsening.get(c.id, []),
         }
         item["reasons"] = _reasons(item, now - c.last_active)
         item["needs_attention"] = bool(item["reasons"])
@@ -64,6 +67,10 @@ def _reasons(item: dict[str, Any], quiet_for: timedelta) -> list[str]:
         reasons.append(f"{open_['count']} open alert{plural} (most serious: {level})")
     if item["latest_stiffness"] is not None and item["latest_stiffness"] >= alerts.HIGH_STIFFNESS:
         reasons.append(f"Last run left stiffness at {item['latest_stiffness']}/10")
+    if item["outcomes_worse"]:
+        reasons.append(
+            f"Meaningful worsening on {', '.join(item['outcomes_worse'])} since the first answers"
+        )
     if item["trend_14d"]["direction"] == "worsening":
         reasons.append("Stiffness rising over the last 14 days")
     if quiet_for >= timedelta(days=alerts.QUIET_DAYS):
