@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "abb562e45ed5";
+const VERSION = "349c99a5d82e";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -52,9 +52,11 @@ const PRECACHE = [
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
+  "/js/views/outcomes.js",
   "/js/views/parts.js",
   "/js/views/player.js",
   "/js/views/progress.js",
+  "/js/views/questionnaire.js",
   "/js/views/report.js",
   "/js/views/roster.js",
   "/js/views/settings.js",

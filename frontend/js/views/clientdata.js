@@ -4,14 +4,15 @@ import { rangeQuery } from "./parts.js";
 
 export async function loadClient(id, days = 84) {
   const q = rangeQuery(days);
-  const [client, progress, runs, sessions, assignments] = await Promise.all([
+  const [client, progress, runs, sessions, assignments, outcomes] = await Promise.all([
     api.get(`/clients/${id}`),
     api.get(`/clients/${id}/progress`, q),
     api.all(`/clients/${id}/runs`, q),
     api.all(`/clients/${id}/sessions`, q).catch(() => []),
     api.get(`/clients/${id}/assignments`).then((d) => d.items || []).catch(() => []),
+    api.get(`/clients/${id}/outcomes`).catch(() => ({ instruments: [], schedule: null })),
   ]);
-  return { client, progress, runs, sessions, assignments, range: q };
+  return { client, progress, runs, sessions, assignments, outcomes, range: q };
 }
 
 export function clientName(client) {
