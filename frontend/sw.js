@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "349c99a5d82e";
+const VERSION = "b2e7187754dd";
 const PRECACHE = [
   "/",
   "/css/app.css",

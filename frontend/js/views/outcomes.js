@@ -68,10 +68,19 @@ export function outcomesSection(outcomes, { who = "your", heading = "Questionnai
     const q = inst.questionnaire;
     const isGroc = q.scoring.mic_points == null && (q.items || []).length === 1 && q.scoring.method === "sum";
     const sentence = isGroc
-      ? `Latest: “${grocWords(q, inst.latest.score)}” (${num(inst.latest.score)} on a scale from −7 to +7), ${formatDate(inst.latest.local_date)}.`
+      ? `Latest answer, ${formatDate(inst.latest.local_date)}: “${grocWords(q, inst.latest.score)}”.`
       : changeSentence(inst, who);
     const tone = TONE[inst.judgement] || "neutral";
     const mic = micWords(q);
+    const columns = isGroc ? ["Date", "Answer"] : ["Date", "Score", "Change from first", "Judgement"];
+    const cells = (p) =>
+      isGroc
+        ? [h("td", {}, `${grocWords(q, p.score)} (${p.score > 0 ? "+" : ""}${num(p.score)})`)]
+        : [
+            h("td", {}, num(p.score)),
+            h("td", {}, p.change == null ? "–" : `${p.change > 0 ? "+" : ""}${num(p.change)}`),
+            h("td", {}, p.judgement ? JUDGEMENT_TEXT[p.judgement] : "–"),
+          ];
     box.append(
       h(
         "article",
@@ -86,7 +95,7 @@ export function outcomesSection(outcomes, { who = "your", heading = "Questionnai
           h(
             "table",
             {},
-            h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Score"), h("th", { scope: "col" }, "Change from first"), h("th", { scope: "col" }, "Judgement"))),
+            h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
             h(
               "tbody",
               {},
@@ -95,9 +104,7 @@ export function outcomesSection(outcomes, { who = "your", heading = "Questionnai
                   "tr",
                   {},
                   h("td", {}, formatDate(p.local_date, { day: "numeric", month: "short", year: "numeric" })),
-                  h("td", {}, num(p.score)),
-                  h("td", {}, p.change == null ? "–" : `${p.change > 0 ? "+" : ""}${num(p.change)}`),
-                  h("td", {}, p.judgement ? JUDGEMENT_TEXT[p.judgement] : "–"),
+                  cells(p),
                 ),
               ),
             ),
@@ -199,7 +206,7 @@ export function weeklyOutcomes(progress, sessions, assignments, outcomes, range)
 
 /** The practitioner's schedule controls for one client. */
 export function scheduleForm(clientId, schedule, onChange) {
-  const weeks = field("Ask every", { tag: "select", name: "interval_weeks" }, { suffix: "weeks" });
+  const weeks = field("Ask every … weeks", { tag: "select", name: "interval_weeks" });
   for (const n of [1, 2, 3, 4, 6, 8, 12]) weeks.input.appendChild(h("option", { value: String(n), selected: n === schedule.interval_weeks }, String(n)));
   const msg = h("div", { class: "form-message", "aria-live": "polite" });
   const save = async (body) => {
@@ -215,9 +222,10 @@ export function scheduleForm(clientId, schedule, onChange) {
   weeks.input.addEventListener("change", () => save({ interval_weeks: Number(weeks.input.value) }));
   const askNow = h("button", { type: "button", class: "btn btn-secondary", onclick: () => save({ ask_now: true }) }, "Ask for them now");
   return h(
-    "div",
-    { class: "form no-print outcome-schedule" },
-    h("p", { class: "muted" }, `Next due ${formatDate(schedule.next_due_on)}. The client is asked at the start and then on this schedule.`),
+    "section",
+    { class: "card form no-print outcome-schedule", "aria-labelledby": "schedule-title" },
+    h("h2", { class: "h3", id: "schedule-title" }, "Questionnaire schedule"),
+    h("p", { class: "muted" }, `Next due ${formatDate(schedule.next_due_on)}. The client is asked at the start, then on this schedule; they see the questionnaires on Today.`),
     h("div", { class: "row" }, weeks.wrap, askNow),
     msg,
   );
