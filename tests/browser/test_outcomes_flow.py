@@ -12,7 +12,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import COACH, LAPTOP, PHONE, sign_in, sign_up, unique_email
+from tests.browser.conftest import (
+    COACH,
+    LAPTOP,
+    PHONE,
+    api_json,
+    sign_in,
+    sign_up,
+    unique_email,
+    wait_for_service_worker,
+)
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -93,3 +102,35 @@ def test_runner_improves_on_the_psfs_and_the_practitioner_sees_it(new_context, b
     coach.emulate_media(media="screen")
     _check_axe(coach, "report", problems)
     assert not problems, problems
+
+
+def test_a_questionnaire_answered_offline_is_sent_once(new_context, base_url):
+    ctx = new_context(base_url)
+    page = ctx.new_page()
+    sign_up(page, "Offline Answers", unique_email(), "a long test password 14")
+    wait_for_service_worker(page)
+    page.reload()
+    page.get_by_role("link", name="Answer: Activities you find hard").click()
+    page.get_by_role("button", name="Save answers").wait_for()
+    page.wait_for_load_state("networkidle")
+
+    ctx.set_offline(True)
+    page.reload()
+    page.get_by_role("heading", name="Activities you find hard").wait_for()
+    for i, (name, rating) in enumerate(FIRST, start=1):
+        page.get_by_label(f"Activity {i}", exact=True).fill(name)
+        group = page.get_by_role("group", name=f"How well can you do activity {i} today?")
+        group.get_by_text(str(rating), exact=True).click()
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_text("Saved on this device")).to_be_visible()
+    expect(page.locator("#outbox-count")).to_have_text("1 waiting")
+
+    ctx.set_offline(False)
+    expect(page.locator("#outbox-count")).to_have_count(0, timeout=20_000)
+    (psfs,) = api_json(page, "/api/v1/me/outcomes")["instruments"]
+    assert [p["score"] for p in psfs["responses"]] == [4]
+    page.reload()
+    page.get_by_role("navigation", name="Main").wait_for()
+    page.wait_for_load_state("networkidle")
+    (psfs,) = api_json(page, "/api/v1/me/outcomes")["instruments"]
+    assert len(psfs["responses"]) == 1
