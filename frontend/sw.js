@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "b2e7187754dd";
+const VERSION = "d0badf8d54dd";
 const PRECACHE = [
   "/",
   "/css/app.css",

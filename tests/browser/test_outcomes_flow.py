@@ -101,6 +101,13 @@ def test_runner_improves_on_the_psfs_and_the_practitioner_sees_it(new_context, b
     expect(report.get_by_role("cell", name="7.3", exact=True)).to_be_visible()
     coach.emulate_media(media="screen")
     _check_axe(coach, "report", problems)
+
+    # With runs in the period, the scores are drawn on the stiffness chart's time axis.
+    coach.goto("/clients")
+    coach.get_by_role("link", name="Alex Moreno").click()
+    lines = coach.get_by_role("list", name="Lines")
+    expect(lines.get_by_text("PSFS score (0–10, higher is better)")).to_be_visible()
+    expect(lines.get_by_text("NPRS score (0–10, lower is better)")).to_be_visible()
     assert not problems, problems
 
 

@@ -3,7 +3,7 @@ import { api } from "../api.js";
 import { chips, checkedValues, field, formErrors, h, notice } from "../dom.js";
 import { WEEKDAYS, formatDate, formatDateTime, isoDate } from "../format.js";
 import { clientName, loadClient } from "./clientdata.js";
-import { outcomesSection, scheduleForm, weeklyOutcomes } from "./outcomes.js";
+import { chartLines, outcomesSection, scheduleForm, weeklyOutcomes } from "./outcomes.js";
 import { adherenceCalendar, byWorkout, bySurface, loadSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Client";
@@ -208,7 +208,7 @@ export async function render(root, ctx) {
     );
     const { stiffnessChart } = await import("../chart.js");
     if (!ctx.isCurrent()) return;
-    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)" });
+    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)", scores: chartLines(outcomes) });
   }
 
   await draw();

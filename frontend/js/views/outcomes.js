@@ -116,6 +116,29 @@ export function outcomesSection(outcomes, { who = "your", heading = "Questionnai
   return box;
 }
 
+const LINE_STYLE = [
+  ["#2f6fbf", [8, 4]],
+  ["#a35b00", [2, 4]],
+  ["#7a4cc2", [12, 4, 2, 4]],
+];
+
+/** Questionnaires scored 0 to 10 as lines for the stiffness chart, on its time axis. */
+export function chartLines(outcomes) {
+  return (outcomes.instruments || [])
+    .filter((i) => i.questionnaire.scoring.low === 0 && i.questionnaire.scoring.high === 10)
+    .slice(0, LINE_STYLE.length)
+    .map((inst, n) => {
+      const q = inst.questionnaire;
+      const better = q.scoring.direction === "higher_better" ? "higher is better" : "lower is better";
+      return {
+        label: `${q.short_name || q.name} score (0–10, ${better})`,
+        colour: LINE_STYLE[n][0],
+        dash: LINE_STYLE[n][1],
+        points: inst.responses.map((p) => ({ at: p.answered_at, score: p.score })),
+      };
+    });
+}
+
 function mondayOf(iso) {
   return addDays(iso, -weekdayOf(iso));
 }
