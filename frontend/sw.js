@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "d0badf8d54dd";
+const VERSION = "8c184456c056";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -48,6 +48,7 @@ const PRECACHE = [
   "/js/outbox.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
+  "/js/views/duecard.js",
   "/js/views/help.js",
   "/js/views/invite.js",
   "/js/views/library.js",

@@ -2,8 +2,7 @@
 // and the card on Today that says a questionnaire is due.
 import { api } from "../api.js";
 import { field, h, notice } from "../dom.js";
-import { addDays, formatDate, plural } from "../format.js";
-import * as outbox from "../outbox.js";
+import { addDays, formatDate } from "../format.js";
 import { plannedOn, weekdayOf } from "./parts.js";
 
 export const JUDGEMENT_TEXT = {
@@ -251,31 +250,5 @@ export function scheduleForm(clientId, schedule, onChange) {
     h("p", { class: "muted" }, `Next due ${formatDate(schedule.next_due_on)}. The client is asked at the start, then on this schedule; they see the questionnaires on Today.`),
     h("div", { class: "row" }, weeks.wrap, askNow),
     msg,
-  );
-}
-
-/** A card for Today when questionnaires are due (null when none are). */
-export async function dueCard(user, today) {
-  let due;
-  try {
-    due = await api.get("/me/questionnaires/due", { date: today });
-  } catch {
-    return null;
-  }
-  const waiting = new Set(
-    (await outbox.pending(user.id)).filter((p) => p.kind === "questionnaire").map((p) => p.body.questionnaire_id),
-  );
-  const items = (due.items || []).filter((i) => !waiting.has(i.questionnaire.id));
-  if (!items.length) return null;
-  return h(
-    "section",
-    { class: "card due-questionnaires", "aria-labelledby": "due-q-title" },
-    h("h2", { id: "due-q-title" }, "How are things going?"),
-    h("p", {}, `${plural(items.length, "short questionnaire")} to answer, about a minute each. Your answers show whether things are getting better.`),
-    h(
-      "ul",
-      { class: "plain-list" },
-      items.map((i) => h("li", {}, h("a", { href: `/questionnaires/${i.questionnaire.slug}`, class: "btn btn-primary" }, `Answer: ${i.questionnaire.name}`))),
-    ),
   );
 }

@@ -3,7 +3,7 @@ import { h } from "../dom.js";
 import { formatDate, isoDate } from "../format.js";
 import * as outbox from "../outbox.js";
 import { helpCard } from "./help.js";
-import { dueCard } from "./outcomes.js";
+import { dueCard } from "./duecard.js";
 
 export const title = "Today";
 
