@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
+    from backend.outcomes.routes import blp as outcomes_blp
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         consent_blp,
         clients_blp,
         alerts_blp,
+        outcomes_blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(web_blp)  # last: it serves the PWA for every other path

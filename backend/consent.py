@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
-from backend.db import utcnow
+from backend.db import new_uuid, utcnow
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.extensions import db
-from backend.practice.models import Consent, PracticeInvite
+from backend.practice.models import AccessLog, Consent, PracticeInvite
 
 _signals = Namespace()
 
@@ -134,3 +134,26 @@ def join_with_code(runner: User, code: str, *, commit: bool = True) -> tuple[Con
 def announce(consent: Consent) -> None:
     """Tell other features about a consent that has just been committed."""
     consent_granted.send(None, runner_id=consent.runner_id, practitioner_id=consent.practitioner_id)
+
+
+def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what: str) -> None:
+    """Log a practitioner's read of these runners' data, in one INSERT, and commit."""
+    if runner_ids:
+        now = utcnow()
+        # executemany keeps the statement cached, however many clients are listed
+        db.session.execute(
+            insert(AccessLog),
+            [
+                {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
+                | {"what": what, "at": now}
+                for rid in runner_ids
+            ],
+        )
+    db.session.commit()
+
+
+def client_for_read(practitioner: User, client_id: uuid.UUID, what: str) -> User:
+    """The consenting client, with the read logged for them to see."""
+    client = consenting_client(practitioner.id, client_id)
+    record_access(practitioner.id, [client.id], what)
+    return client

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -82,6 +83,7 @@ def create_demo(now: datetime | None = None) -> bool:
         for data in _runs(kind, now, rng):
             create_run(runner, data)
     _routines(coach, runners, now, rng)
+    _questionnaires(runners, now)
     _seen_older_alerts(coach, now)
     db.session.add_all(
         ClientNote(practitioner_id=coach.id, runner_id=runners[kind].id, body=body)
@@ -141,6 +143,65 @@ def _routines(coach: User, runners: dict[str, User], now: datetime, rng: random.
                     create_session(
                         runner, {"routine_id": routine_id, "completed_at": _evening(day)}
                     )
+
+
+# Questionnaire rounds every two weeks, the latest five days ago, so none is due today.
+ROUNDS = (75, 61, 47, 33, 19, 5)
+ACTIVITIES = ("run 10 km", "hill repeats", "sit through a work meeting")
+# Per story and round: PSFS ratings of the three activities, and NPRS now/best/worst.
+ANSWERS = {
+    "improving": (
+        [(3, 4, 4), (4, 4, 5), (5, 4, 5), (5, 5, 6), (6, 6, 7), (7, 6, 8)],
+        [(5, 3, 7), (4, 3, 6), (4, 2, 6), (3, 2, 5), (2, 1, 4), (2, 1, 3)],
+    ),
+    "hills": (
+        [(5, 2, 7), (5, 2, 7), (6, 3, 7), (5, 2, 7), (6, 2, 8), (6, 3, 7)],
+        [(3, 1, 6), (3, 1, 6), (2, 1, 6), (3, 1, 5), (3, 1, 6), (2, 1, 6)],
+    ),
+    "flagged": (
+        [(6, 5, 6), (6, 5, 6), (6, 5, 5), (5, 4, 5), (4, 3, 4), (3, 2, 3)],
+        [(2, 1, 4), (2, 1, 4), (3, 1, 4), (3, 2, 5), (4, 2, 6), (5, 3, 7)],
+    ),
+}
+GROC = {"improving": (2, 3, 3, 4, 5), "hills": (1, 0, 1, 1, 1), "flagged": (0, 0, -1, -2, -3)}
+
+
+def _questionnaires(runners: dict[str, User], now: datetime) -> None:
+    """Outcome questionnaires that tell the same stories as the runs."""
+    from backend.outcomes.content import load_questionnaires
+    from backend.outcomes.models import Questionnaire, QuestionnaireResponse
+    from backend.outcomes.scoring import score
+
+    if not db.session.scalar(select(Questionnaire.id).where(Questionnaire.builtin.is_(True))):
+        load_questionnaires()
+    q = {row.slug: row for row in db.session.scalars(select(Questionnaire))}
+    for kind, runner in runners.items():
+        psfs, nprs = ANSWERS[kind]
+        for i, days in enumerate(ROUNDS):
+            at = (now - timedelta(days=days)).replace(hour=8, minute=0, second=0, microsecond=0)
+            answers: list[tuple[str, Any]] = [
+                (
+                    "psfs",
+                    [{"name": n, "rating": r} for n, r in zip(ACTIVITIES, psfs[i], strict=True)],
+                ),
+                ("nprs", dict(zip(("now", "best", "worst"), nprs[i], strict=True))),
+            ]
+            if i:
+                answers.append(("groc", {"change": GROC[kind][i - 1]}))
+            for slug, given in answers:
+                values = {a["name"]: a["rating"] for a in given} if slug == "psfs" else given
+                db.session.add(
+                    QuestionnaireResponse(
+                        runner_id=runner.id,
+                        questionnaire_id=q[slug].id,
+                        answered_at=at,
+                        local_date=at.date(),
+                        answers=given,
+                        score=score(q[slug].definition, values),
+                        fingerprint="demo",
+                    )
+                )
+    db.session.commit()
 
 
 def _evening(day: date) -> datetime:

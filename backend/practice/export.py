@@ -1,4 +1,5 @@
-"""A client's runs and routine sessions as one CSV file, a row each, oldest first."""
+"""A client's runs, routine sessions and questionnaire scores as one CSV file, a row each,
+oldest first."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from backend.auth.models import User
 from backend.extensions import db
+from backend.outcomes.service import outcomes_for
 from backend.routines.models import Routine, RoutineSession
 from backend.runs.estimate import estimate_load
 from backend.runs.models import Run
@@ -35,6 +37,10 @@ COLUMNS = (
     "load_kg_estimate_mid",
     "routine",
     "notes",
+    "questionnaire",
+    "score",
+    "change_from_first",
+    "judgement",
 )
 # A cell starting with one of these would run as a formula in a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -80,6 +86,7 @@ def export_csv(client: User) -> str:
             .where(RoutineSession.runner_id == client.id)
         )
     ]
+    rows += outcome_rows(client)
     rows.sort(key=lambda r: r["at_utc"])
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
@@ -111,6 +118,27 @@ def _run_row(run: Run, weight: float | None, model: Any) -> dict[str, Any]:
         "load_kg_estimate_mid": round(kg) if kg is not None else "",
         "notes": run.notes or "",
     }
+
+
+def outcome_rows(client: User) -> list[dict[str, Any]]:
+    """Every questionnaire score with its date and its change from the first."""
+    rows = []
+    for instrument in outcomes_for(client)["instruments"]:
+        q = instrument["questionnaire"]
+        for point in instrument["responses"]:
+            rows.append(
+                {
+                    "record": "questionnaire",
+                    "id": point["id"],
+                    "local_date": point["local_date"].isoformat(),
+                    "at_utc": point["answered_at"].isoformat(),
+                    "questionnaire": q.get("short_name") or q["name"],
+                    "score": point["score"],
+                    "change_from_first": "" if point["change"] is None else point["change"],
+                    "judgement": (point["judgement"] or "").replace("_", " "),
+                }
+            )
+    return rows
 
 
 def _safe(value: Any) -> Any:

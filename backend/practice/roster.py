@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.auth.models import User
+from backend.consent import record_access
 from backend.dates import local_today
+from backend.outcomes.service import worsening_among
 from backend.practice import alerts
-from backend.practice.service import client_activity, record_access
+from backend.practice.service import client_activity
 from backend.progress.service import recent_trends
 from backend.routines.service import adherence_for_many
 
@@ -32,6 +34,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     # Each client's own calendar: "today" and the last 14 days are where they live.
     trends = recent_trends(ids, {c.id: local_today(c, now) for c in clients})
     adherence = adherence_for_many(ids, None, None, window_days=14)
+    worsening = worsening_among(ids)
     record_access(practitioner.id, ids, "summary")
 
     items = []
@@ -48,6 +51,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
             "trend_14d": trends[c.id],
             "adherence_14d": {"planned": adh["planned"], "done": adh["done"], "rate": adh["rate"]},
             "open_alerts": {"count": count, "highest_level": highest},
+            "outcomes_worse": worsening.get(c.id, []),
         }
         item["reasons"] = _reasons(item, now - c.last_active)
         item["needs_attention"] = bool(item["reasons"])
@@ -65,6 +69,10 @@ def _reasons(item: dict[str, Any], quiet_for: timedelta) -> list[str]:
         reasons.append(f"{open_['count']} open alert{plural} (most serious: {level})")
     if item["latest_stiffness"] is not None and item["latest_stiffness"] >= alerts.HIGH_STIFFNESS:
         reasons.append(f"Last run left stiffness at {item['latest_stiffness']}/10")
+    if item["outcomes_worse"]:
+        reasons.append(
+            f"Meaningful worsening on {', '.join(item['outcomes_worse'])} since the first answers"
+        )
     if item["trend_14d"]["direction"] == "worsening":
         change = item["trend_14d"]["change"]
         reasons.append(f"Stiffness up {change:.1f} points over the last 14 days")

@@ -9,7 +9,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
-from backend.consent import consenting_client, join_with_code, practitioner_for
+from backend.consent import (
+    client_for_read,
+    consenting_client,
+    join_with_code,
+    practitioner_for,
+    record_access,
+)
 from backend.dates import local_today
 from backend.db import utcnow
 from backend.pagination import PageArgs
@@ -147,7 +153,7 @@ class Client(MethodView):
     @clients_blp.response(200, ClientOut)
     def get(self, client_id: uuid.UUID) -> dict[str, Any]:
         """One client's profile"""
-        client = service.client_for_read(current_user, client_id, "profile")
+        client = client_for_read(current_user, client_id, "profile")
         return {
             "id": client.id,
             "display_name": client.display_name,
@@ -167,7 +173,7 @@ class ClientRuns(MethodView):
     @clients_blp.response(200, RunPage)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's runs, newest first"""
-        client = service.client_for_read(current_user, client_id, "runs")
+        client = client_for_read(current_user, client_id, "runs")
         return runs.runs_page(client, args)
 
 
@@ -179,7 +185,7 @@ class ClientSessions(MethodView):
     @clients_blp.response(200, RoutineSessionPage)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's routine sessions, newest first"""
-        client = service.client_for_read(current_user, client_id, "sessions")
+        client = client_for_read(current_user, client_id, "sessions")
         return routines.sessions_page(client.id, args)
 
 
@@ -191,7 +197,7 @@ class ClientProgress(MethodView):
     @clients_blp.response(200, ProgressOut)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's stiffness trend, triggers, load and routine adherence"""
-        client = service.client_for_read(current_user, client_id, "progress")
+        client = client_for_read(current_user, client_id, "progress")
         today = local_today(client)
         start, end = progress.date_range(args["from_"], args["to"], today)
         return progress.progress_for(client, start, end, today)
@@ -210,7 +216,7 @@ class ClientAlerts(MethodView):
             current_user.id, args["status"], args["limit"], args["cursor"], client_id=client.id
         )
         out = [_alert_out(a) for a in items]
-        service.record_access(current_user.id, [client.id], "alerts")
+        record_access(current_user.id, [client.id], "alerts")
         return {"items": out, "next_cursor": cursor}
 
 
@@ -253,7 +259,7 @@ class ClientExport(MethodView):
         disposition = content_disposition(client.display_name, utcnow().date())
         body = export_csv(client)
         # Logged once the file is made and about to be sent, not on an attempt that fails.
-        service.record_access(current_user.id, [client.id], "export")
+        record_access(current_user.id, [client.id], "export")
         return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
@@ -271,7 +277,7 @@ class Alerts(MethodView):
         out = [_alert_out(a) for a in items]
         # Logged after the body is built: the commit expires the loaded rows.
         clients = list(dict.fromkeys(a["client"]["id"] for a in out))
-        service.record_access(current_user.id, clients, "alerts")
+        record_access(current_user.id, clients, "alerts")
         return {"items": out, "next_cursor": cursor}
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from backend.auth.models import User
@@ -19,7 +19,7 @@ from backend.consent import (
     invite_expiry,
     new_code,
 )
-from backend.db import new_uuid, utcnow
+from backend.db import utcnow
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.pagination import paginate
@@ -83,29 +83,6 @@ def end_practice(practitioner_id: uuid.UUID, name: str) -> None:
             .where(model.practitioner_id == practitioner_id)
             .values(practitioner_name=name)
         )
-
-
-def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what: str) -> None:
-    """Log a practitioner's read of these runners' data, in one INSERT, and commit."""
-    if runner_ids:
-        now = utcnow()
-        # executemany keeps the statement cached, however many clients are listed
-        db.session.execute(
-            insert(AccessLog),
-            [
-                {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
-                | {"what": what, "at": now}
-                for rid in runner_ids
-            ],
-        )
-    db.session.commit()
-
-
-def client_for_read(practitioner: User, client_id: uuid.UUID, what: str) -> User:
-    """The consenting client, with the read logged for them to see."""
-    client = consenting_client(practitioner.id, client_id)
-    record_access(practitioner.id, [client.id], what)
-    return client
 
 
 def linked_since(practitioner_id: uuid.UUID, client_id: uuid.UUID) -> datetime:

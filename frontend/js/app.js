@@ -29,6 +29,7 @@ const ROUTES = [
   [/^\/routines\/(?<id>[^/]+)$/, "player", "runner"],
   [/^\/log$/, "logrun", "runner"],
   [/^\/progress$/, "progress", "runner"],
+  [/^\/questionnaires\/(?<slug>[^/]+)$/, "questionnaire", "runner"],
   [/^\/settings$/, "settings", "any"],
   [/^\/clients$/, "roster", "practitioner"],
   [/^\/clients\/(?<id>[^/]+)\/report$/, "report", "practitioner"],

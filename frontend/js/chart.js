@@ -83,11 +83,13 @@ function cssVar(name, fallback) {
  * Renders a stiffness-per-run chart with each run marked by workout type (or
  * surface), a key, and a table with the same data for screen readers.
  */
-export async function stiffnessChart(container, runs, { title = "Stiffness after each run" } = {}) {
+export async function stiffnessChart(container, runs, { title = "Stiffness after each run", scores = [] } = {}) {
   const sorted = [...runs].sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
   const figure = h("figure", { class: "chart card" });
   const caption = h("figcaption", {}, h("h2", { class: "h3" }, title));
   container.appendChild(figure);
+  // Optional lines on the same time axis: [{label, colour, dash, points: [{at, score}]}], 0–10.
+  const lines = scores.filter((s) => s.points.length);
   if (!sorted.length) {
     figure.append(caption, h("p", { class: "muted" }, "No runs in this period yet."));
     return;
@@ -99,8 +101,20 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
     h("button", { type: "button", "aria-pressed": "true", dataset: { by: "workout_type" } }, "Workout"),
     h("button", { type: "button", "aria-pressed": "false", dataset: { by: "surface" } }, "Surface"),
   );
-  const plotBox = h("div", { class: "plot", role: "img", "aria-label": `${title}: ${sorted.length} runs, from ${formatDate(sorted[0].started_at)} to ${formatDate(sorted[sorted.length - 1].started_at)}. The table below lists them.` });
+  const withLines = lines.length ? ` Dashed lines: ${lines.map((l) => l.label).join("; ")}, listed in the questionnaire tables.` : "";
+  const plotBox = h("div", { class: "plot", role: "img", "aria-label": `${title}: ${sorted.length} runs, from ${formatDate(sorted[0].started_at)} to ${formatDate(sorted[sorted.length - 1].started_at)}. The table below lists them.${withLines}` });
   const legendBox = h("div", {});
+  const lineKey = lines.length
+    ? h(
+        "ul",
+        { class: "chart-legend", "aria-label": "Lines" },
+        lines.map((l) => {
+          const swatch = h("span", { class: "swatch swatch-line", "aria-hidden": "true" });
+          swatch.style.setProperty("--swatch", l.colour);
+          return h("li", {}, swatch, l.label);
+        }),
+      )
+    : null;
   const table = h(
     "details",
     { class: "chart-table" },
@@ -122,11 +136,21 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
       ),
     ),
   );
-  figure.append(caption, toggle, plotBox, legendBox, table);
+  figure.append(caption, toggle, plotBox, legendBox, lineKey, table);
 
   const uPlot = await loadUPlot();
-  const xs = sorted.map((r) => Math.floor(new Date(r.started_at).getTime() / 1000));
-  const ys = sorted.map((r) => r.stiffness);
+  const seconds = (iso) => Math.floor(new Date(iso).getTime() / 1000);
+  const runXs = sorted.map((r) => seconds(r.started_at));
+  // One x array for every series; each series has null where it has no point.
+  const xs = [...new Set([...runXs, ...lines.flatMap((l) => l.points.map((p) => seconds(p.at)))])].sort((a, b) => a - b);
+  const at = new Map(xs.map((x, i) => [x, i]));
+  const column = (pairs) => {
+    const ys = xs.map(() => null);
+    for (const [x, y] of pairs) ys[at.get(x)] = y;
+    return ys;
+  };
+  const ys = column(sorted.map((r, i) => [runXs[i], r.stiffness]));
+  const lineData = lines.map((l) => column(l.points.map((p) => [seconds(p.at), p.score])));
   const text = cssVar("--text", "#1a1a1a");
   const grid = cssVar("--border", "#ccc");
   const line = cssVar("--muted", "#888");
@@ -138,11 +162,11 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
     ctx.save();
     ctx.lineWidth = 1.5 * devicePixelRatio;
     ctx.strokeStyle = surfaceBg;
-    for (let i = 0; i < xs.length; i += 1) {
+    for (let i = 0; i < sorted.length; i += 1) {
       const run = sorted[i];
       const [colour, shape] = MARKS[by][run[by]] || MARKS[by].other;
       ctx.fillStyle = colour;
-      drawMark(ctx, shape, u.valToPos(xs[i], "x", true), u.valToPos(ys[i], "y", true), r);
+      drawMark(ctx, shape, u.valToPos(runXs[i], "x", true), u.valToPos(run.stiffness, "y", true), r);
     }
     ctx.restore();
   };
@@ -159,10 +183,14 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
         { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
         { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 36, splits: () => [0, 2, 4, 6, 8, 10] },
       ],
-      series: [{}, { label: "Stiffness", stroke: line, width: 1.5, points: { show: false } }],
+      series: [
+        {},
+        { label: "Stiffness", stroke: line, width: 1.5, points: { show: false }, spanGaps: true },
+        ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, dash: l.dash, spanGaps: true, points: { show: true, size: 7, stroke: l.colour, fill: l.colour } })),
+      ],
       hooks: { draw: [drawMarks] },
     },
-    [xs, ys],
+    [xs, ys, ...lineData],
     plotBox,
   );
 

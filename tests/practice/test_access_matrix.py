@@ -4,11 +4,14 @@ gets 401, 403 or 404 with no data, and nothing in the database changes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from backend.outcomes.content import load_questionnaires
+from backend.outcomes.models import OutcomeSchedule, QuestionnaireResponse
 from backend.practice.models import AccessLog, Alert, ClientNote, Consent, PracticeInvite
 from backend.routines.models import Assignment
 from tests.practice.support import link
@@ -26,6 +29,7 @@ class World:
     old_alert_id: str
     routine_id: str
     assignment_id: str
+    psfs_id: str = ""
 
     def fill(self, template: Any) -> Any:
         values = {
@@ -34,6 +38,7 @@ class World:
             "old_alert": self.old_alert_id,
             "routine": self.routine_id,
             "assignment": self.assignment_id,
+            "psfs": self.psfs_id,
         }
         if isinstance(template, str):
             return template.format(**values)
@@ -68,8 +73,17 @@ def world(app, make_user, routine_id) -> World:
     )
     assert assignment.status_code == 201, assignment.get_json()
     link(apis["runner_b"], apis["unlinked"])
+    with app.app_context():
+        load_questionnaires()
+    psfs = apis["runner_a"].get("/api/v1/questionnaires").get_json()["items"][1]["id"]
     return World(
-        apis, users["runner_a"], alert, old_alert, str(routine_id), assignment.get_json()["id"]
+        apis,
+        users["runner_a"],
+        alert,
+        old_alert,
+        str(routine_id),
+        assignment.get_json()["id"],
+        psfs,
     )
 
 
@@ -89,6 +103,10 @@ def snapshot(sql) -> dict[str, Any]:
             "assignments": sorted(
                 (str(a.id), tuple(a.weekdays), a.deleted_at is None)
                 for a in s.scalars(select(Assignment))
+            ),
+            "answers": s.scalar(select(func.count()).select_from(QuestionnaireResponse)),
+            "schedules": sorted(
+                (str(o.runner_id), o.interval_weeks) for o in s.scalars(select(OutcomeSchedule))
             ),
         }
 
@@ -114,7 +132,16 @@ CLIENT_ROUTES = [
     ),
     ("PATCH", "/api/v1/assignments/{assignment}", {"weekdays": [2]}),
     ("DELETE", "/api/v1/assignments/{assignment}", None),
+    ("GET", "/api/v1/clients/{a}/outcomes", None),
+    ("PATCH", "/api/v1/clients/{a}/outcome-schedule", {"interval_weeks": 4}),
 ]
+PSFS_ANSWER = {
+    "questionnaire_id": "{psfs}",
+    "answered_at": datetime.now(UTC).isoformat(),
+    "activities": [{"name": n, "rating": 4} for n in ("run", "hills", "sit")],
+}
+# Runners only, whatever the path looks like.
+RUNNER_ROUTES = {"/api/v1/questionnaire-responses"}
 CASES = [(m, p, b, {"consenting"}) for m, p, b in CLIENT_ROUTES] + [
     ("POST", "/api/v1/alerts/{old_alert}/ack", None, set()),
     ("GET", "/api/v1/clients", None, PRACTITIONERS),
@@ -126,6 +153,10 @@ CASES = [(m, p, b, {"consenting"}) for m, p, b in CLIENT_ROUTES] + [
     ("POST", "/api/v1/me/practitioner", {"invite_code": "NOSUCHCODE"}, set()),
     ("GET", "/api/v1/me/two-step", None, PRACTITIONERS),
     ("POST", "/api/v1/me/two-step/totp/setup", {"password": PASSWORD}, PRACTITIONERS),
+    ("GET", "/api/v1/questionnaires", None, set(ACTORS) - {"anonymous"}),
+    ("GET", "/api/v1/me/questionnaires/due", None, {"runner_a", "runner_b"}),
+    ("GET", "/api/v1/me/outcomes", None, {"runner_a", "runner_b"}),
+    ("POST", "/api/v1/questionnaire-responses", PSFS_ANSWER, {"runner_a", "runner_b"}),
 ]
 
 
@@ -152,7 +183,11 @@ def test_access_matrix(world, sql, actor, method, path, body, allowed):
             assert str(world.runner_a.id) not in text
         return
     expected = 401 if actor == "anonymous" else (404 if actor in PRACTITIONERS else 403)
-    if path.startswith("/api/v1/me/") or path in ("/api/v1/clients", "/api/v1/alerts?status=all"):
+    if (
+        path.startswith("/api/v1/me/")
+        or path in ("/api/v1/clients", "/api/v1/alerts?status=all")
+        or path in RUNNER_ROUTES
+    ):
         expected = 401 if actor == "anonymous" else 403
     if path == "/api/v1/me/practitioner" and method == "POST" and actor.startswith("runner"):
         expected = 422  # a well-formed request with a code no practice uses

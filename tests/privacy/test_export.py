@@ -1,6 +1,7 @@
 import json
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.privacy.service import is_secret, user_tables
@@ -133,3 +134,50 @@ class TestExport:
 def _engine(app):
     with app.app_context():
         return db.engine
+
+
+class TestQuestionnaireAnswers:
+    def test_the_export_holds_every_answer_and_erasure_removes_them(
+        self, app, runner_api, runner, sql
+    ):
+        from backend.outcomes.content import load_questionnaires
+        from backend.outcomes.models import OutcomeSchedule, QuestionnaireResponse
+
+        with app.app_context():
+            load_questionnaires()
+            db.session.remove()
+        items = runner_api.get("/api/v1/questionnaires").get_json()["items"]
+        psfs = next(q["id"] for q in items if q["slug"] == "psfs")
+        body = {
+            "questionnaire_id": psfs,
+            "answered_at": datetime.now(UTC).isoformat(),
+            "activities": [{"name": n, "rating": 4} for n in ("run 10 km", "hill repeats", "sit")],
+        }
+        saved = runner_api.post("/api/v1/questionnaire-responses", body)
+        assert saved.status_code == 201, saved.get_json()
+
+        def add_schedule(s):
+            s.add(OutcomeSchedule(runner_id=runner.id, interval_weeks=3))
+            s.commit()
+
+        sql(add_schedule)
+        tables = _export(runner_api).get_json()["tables"]
+        (answer,) = tables["questionnaire_responses"]
+        assert answer["answers"][1] == {"name": "hill repeats", "rating": 4}
+        assert answer["score"] == 4 and "fingerprint" not in answer
+        assert tables["outcome_schedules"][0]["interval_weeks"] == 3
+
+        from tests.support import PASSWORD
+
+        assert runner_api.delete("/api/v1/me", {"password": PASSWORD}).status_code == 204
+        left = sql(
+            lambda s: (
+                s.scalar(select(func.count()).select_from(QuestionnaireResponse)),
+                s.scalar(select(func.count()).select_from(OutcomeSchedule)),
+            )
+        )
+        assert left == (0, 0)
+        # The built-in questionnaires are nobody's and stay.
+        from backend.outcomes.models import Questionnaire
+
+        assert sql(lambda s: s.scalar(select(func.count()).select_from(Questionnaire))) == 3

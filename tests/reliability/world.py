@@ -142,6 +142,13 @@ def _load_builtin_content(app: Flask) -> None:
     with app.app_context():
         load_builtin()
         db.session.remove()
+    try:
+        from backend.outcomes.content import load_questionnaires
+    except ImportError:  # the outcomes feature is not merged
+        return
+    with app.app_context():
+        load_questionnaires()
+        db.session.remove()
 
 
 def _optional_content(world: World, a: Api, p: Api) -> None:
@@ -163,6 +170,17 @@ def _optional_content(world: World, a: Api, p: Api) -> None:
             "completed_at": datetime.now(UTC).isoformat(),
         }
         _must(a.post("/api/v1/sessions", body))
+    if "/api/v1/questionnaire-responses" in rules:
+        psfs = next(
+            q for q in a.get("/api/v1/questionnaires").get_json()["items"] if q["slug"] == "psfs"
+        )
+        body = {
+            "id": str(uuid.uuid4()),
+            "questionnaire_id": psfs["id"],
+            "answered_at": datetime.now(UTC).isoformat(),
+            "activities": [{"name": f"{n} {MARKER}", "rating": 4} for n in ("run", "hills", "sit")],
+        }
+        _must(a.post("/api/v1/questionnaire-responses", body))
 
 
 def _must(response: Any) -> Any:

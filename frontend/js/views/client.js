@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { chips, checkedValues, field, formErrors, h, notice } from "../dom.js";
 import { WEEKDAYS, formatDate, formatDateTime, isoDate } from "../format.js";
 import { clientName, loadClient } from "./clientdata.js";
+import { chartLines, outcomesSection, scheduleForm, weeklyOutcomes } from "./outcomes.js";
 import { adherenceCalendar, byWorkout, bySurface, loadSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Client";
@@ -169,7 +170,7 @@ export async function render(root, ctx) {
     dispose = null;
     const [data, routines] = await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
     if (!ctx.isCurrent()) return;
-    const { client, progress, runs, sessions, assignments } = data;
+    const { client, progress, runs, sessions, assignments, outcomes } = data;
     const name = clientName(client);
     document.title = `${name} · Limber`;
     const chartBox = h("div", {});
@@ -191,6 +192,9 @@ export async function render(root, ctx) {
       alerts,
       summaryCards(progress),
       chartBox,
+      weeklyOutcomes(progress, sessions, assignments, outcomes, data.range),
+      outcomesSection(outcomes, { who: "their", heading: "Questionnaire scores" }),
+      outcomes.schedule ? scheduleForm(id, outcomes.schedule) : null,
       triggersSection(progress.triggers, { who: "their" }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       h("div", { class: "grid-2" }, loadSection(progress.load, ctx.user), adherenceCalendar(sessions, assignments, isoDate())),
@@ -200,7 +204,7 @@ export async function render(root, ctx) {
     );
     const { stiffnessChart } = await import("../chart.js");
     if (!ctx.isCurrent()) return;
-    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)" });
+    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)", scores: chartLines(outcomes) });
   }
 
   await draw();

@@ -204,7 +204,7 @@ export function weekdayOf(iso) {
   return (new Date(`${iso}T12:00:00Z`).getUTCDay() + 6) % 7;
 }
 
-function plannedOn(iso, assignments) {
+export function plannedOn(iso, assignments) {
   return assignments.some(
     (a) => (a.weekdays || []).includes(weekdayOf(iso)) && (!a.starts_on || a.starts_on <= iso) && (!a.ends_on || a.ends_on >= iso),
   );

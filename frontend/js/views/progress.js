@@ -1,5 +1,6 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { outcomesSection } from "./outcomes.js";
 import { byWorkout, bySurface, loadSection, rangeQuery, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Progress";
@@ -26,12 +27,17 @@ export async function render(root, ctx) {
     dispose = null;
     body.replaceChildren(h("p", { class: "loading" }, "Loading…"));
     const q = rangeQuery(days, ctx.user && ctx.user.timezone);
-    const [progress, runs] = await Promise.all([api.get("/progress", q), api.all("/runs", q)]);
+    const [progress, runs, outcomes] = await Promise.all([
+      api.get("/progress", q),
+      api.all("/runs", q),
+      api.get("/me/outcomes").catch(() => ({ instruments: [] })),
+    ]);
     if (!ctx.isCurrent()) return;
     body.replaceChildren(summaryCards(progress));
     const chartBox = h("div", {});
     body.append(
       chartBox,
+      outcomesSection(outcomes, { who: "your", heading: "How you are doing" }),
       triggersSection(progress.triggers, { who: "your" }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       loadSection(progress.load, ctx.user),

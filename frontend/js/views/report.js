@@ -2,13 +2,14 @@
 import { h } from "../dom.js";
 import { formatDate, isoDate } from "../format.js";
 import { clientName, loadClient } from "./clientdata.js";
+import { outcomesSection, weeklyOutcomes } from "./outcomes.js";
 import { adherenceCalendar, byWorkout, bySurface, loadSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Progress report";
 
 export async function render(root, ctx) {
   const id = ctx.params.id;
-  const { client, progress, runs, sessions, assignments, range } = await loadClient(id);
+  const { client, progress, runs, sessions, assignments, outcomes, range } = await loadClient(id);
   if (!ctx.isCurrent()) return;
   const name = clientName(client);
   document.title = `Progress report: ${name} · Limber`;
@@ -27,6 +28,8 @@ export async function render(root, ctx) {
       ),
       summaryCards(progress),
       chartBox,
+      outcomesSection(outcomes, { who: "their", heading: "Questionnaire scores" }),
+      weeklyOutcomes(progress, sessions, assignments, outcomes, range),
       triggersSection(progress.triggers, { who: "their" }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       h("div", { class: "grid-2" }, loadSection(progress.load, ctx.user), adherenceCalendar(sessions, assignments, isoDate())),

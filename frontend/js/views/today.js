@@ -3,6 +3,7 @@ import { h } from "../dom.js";
 import { formatDate, isoDate } from "../format.js";
 import * as outbox from "../outbox.js";
 import { helpCard } from "./help.js";
+import { dueCard } from "./duecard.js";
 
 export const title = "Today";
 
@@ -24,6 +25,10 @@ export async function render(root, ctx) {
     list,
   );
   root.append(section);
+  // Due questionnaires get their own card above the routines once known.
+  const dueSlot = h("div", {});
+  section.querySelector(".quick").after(dueSlot);
+  dueCard(ctx.user, today).then((card) => card && ctx.isCurrent() && dueSlot.replaceWith(card));
 
   const [data, pending] = await Promise.all([api.get("/today", { date: today }), outbox.pending(ctx.user.id)]);
   if (!ctx.isCurrent()) return;

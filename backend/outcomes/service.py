@@ -1,0 +1,419 @@
+"""Questionnaires offered, due and answered; scores and their change over time."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from backend.auth.models import User
+from backend.consent import consenting_client
+from backend.db import utcnow
+from backend.errors import Conflict, NotFound, Unprocessable
+from backend.extensions import db
+from backend.idempotency import earlier_copy, fingerprint, insert_once
+from backend.outcomes import schedule as rules
+from backend.outcomes import scoring
+from backend.outcomes.models import OutcomeSchedule, Questionnaire, QuestionnaireResponse
+from backend.practice.models import Consent
+from backend.runs.service import local_date_of
+
+# An answer may wait on a phone for a while, but not for ever, and not come from ahead.
+MAX_AGE = timedelta(days=30)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _practitioner_of(runner_id: Any) -> Any:
+    return (
+        select(Consent.practitioner_id)
+        .where(Consent.runner_id == runner_id, Consent.revoked_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def offered_to(user: User) -> ColumnElement[bool]:
+    """Built-in questionnaires, plus the practice's own for its consenting clients."""
+    owner = user.id if user.role == "practitioner" else _practitioner_of(user.id)
+    return or_(Questionnaire.builtin.is_(True), Questionnaire.owner_id == owner)
+
+
+def _offered(user: User) -> Select[tuple[Questionnaire]]:
+    return (
+        select(Questionnaire)
+        .where(offered_to(user))
+        .order_by(Questionnaire.builtin.desc(), Questionnaire.position, Questionnaire.slug)
+    )
+
+
+def present(q: Questionnaire) -> dict[str, Any]:
+    # "items" always set: a dict without it would serialise its own .items method.
+    return {
+        **q.definition,
+        "items": q.definition.get("items", []),
+        "id": q.id,
+        "slug": q.slug,
+        "builtin": q.builtin,
+        "name": q.name,
+    }
+
+
+def list_questionnaires(user: User) -> list[dict[str, Any]]:
+    return [present(q) for q in db.session.scalars(_offered(user))]
+
+
+# --- schedule ----------------------------------------------------------------------------
+
+
+def _schedule_row(runner_id: uuid.UUID) -> OutcomeSchedule | None:
+    return db.session.get(OutcomeSchedule, runner_id)
+
+
+def _schedule_values(row: OutcomeSchedule | None) -> tuple[int, datetime | None]:
+    if row is None:
+        return rules.DEFAULT_INTERVAL_WEEKS, None
+    return row.interval_weeks, row.requested_at
+
+
+History = tuple[dict[uuid.UUID, rules.Last], dict[uuid.UUID, rules.Last]]
+
+
+def _history(runner_id: uuid.UUID, before: datetime | None = None) -> History:
+    """Per questionnaire, the runner's latest and earliest answer, in one statement."""
+    r = QuestionnaireResponse
+    stmt = select(
+        r.questionnaire_id,
+        func.max(r.local_date),
+        func.max(r.answered_at),
+        func.min(r.local_date),
+        func.min(r.answered_at),
+    ).where(r.runner_id == runner_id)
+    if before is not None:
+        stmt = stmt.where(r.answered_at < before)
+    last, first = {}, {}
+    for qid, last_on, last_at, first_on, first_at in db.session.execute(
+        stmt.group_by(r.questionnaire_id)
+    ):
+        last[qid] = rules.Last(last_on, last_at)
+        first[qid] = rules.Last(first_on, first_at)
+    return last, first
+
+
+def _first_activities(runner_id: uuid.UUID, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """The activities named in the first answer to each patient-specific questionnaire."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    first = (
+        select(
+            QuestionnaireResponse.questionnaire_id.label("qid"),
+            func.min(QuestionnaireResponse.answered_at).label("at"),
+        )
+        .where(
+            QuestionnaireResponse.runner_id == runner_id,
+            QuestionnaireResponse.questionnaire_id.in_(ids),
+        )
+        .group_by(QuestionnaireResponse.questionnaire_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(QuestionnaireResponse.questionnaire_id, QuestionnaireResponse.answers)
+        .join(
+            first,
+            (first.c.qid == QuestionnaireResponse.questionnaire_id)
+            & (first.c.at == QuestionnaireResponse.answered_at),
+        )
+        .where(QuestionnaireResponse.runner_id == runner_id)
+    )
+    return {qid: [a["name"] for a in answers] for qid, answers in rows}
+
+
+def _due_ids(
+    offered: list[Questionnaire],
+    history: History,
+    interval: int,
+    requested_at: datetime | None,
+    day: date,
+    now: datetime,
+) -> set[uuid.UUID]:
+    kinds = {str(q.id): q.kind for q in offered}
+    last, first = ({str(k): v for k, v in h.items()} for h in history)
+    due = rules.due_slugs(kinds, last, interval, requested_at, day, now, first)
+    return {uuid.UUID(s) for s in due}
+
+
+def _schedule_out(
+    offered: list[Questionnaire],
+    last: dict[uuid.UUID, rules.Last],
+    row: OutcomeSchedule | None,
+    day: date,
+) -> dict[str, Any]:
+    interval, requested_at = _schedule_values(row)
+    kinds = {str(q.id): q.kind for q in offered}
+    next_on = rules.next_due_on(kinds, {str(k): v for k, v in last.items()}, interval, day)
+    if requested_at is not None and any(
+        q.kind == "cycle" and (q.id not in last or last[q.id].at < requested_at) for q in offered
+    ):
+        next_on = day
+    return {"interval_weeks": interval, "requested_at": requested_at, "next_due_on": next_on}
+
+
+def due(runner: User, day: date | None) -> dict[str, Any]:
+    now = utcnow()
+    day = day or local_date_of(now, runner.timezone)
+    offered = list(db.session.scalars(_offered(runner)))
+    row = _schedule_row(runner.id)
+    history = _history(runner.id)
+    last = history[0]
+    interval, requested_at = _schedule_values(row)
+    due_ids = _due_ids(offered, history, interval, requested_at, day, now)
+    activity_ids = [
+        q.id for q in offered if q.definition["format"] == "activities" and q.id in last
+    ]
+    named = _first_activities(runner.id, [i for i in activity_ids if i in due_ids])
+    return {
+        "date": day,
+        "schedule": _schedule_out(offered, last, row, day),
+        "items": [
+            {"questionnaire": present(q), "named_activities": named.get(q.id)}
+            for q in offered
+            if q.id in due_ids
+        ],
+    }
+
+
+# --- answering ---------------------------------------------------------------------------
+
+
+def _answer_values(
+    q: Questionnaire, data: dict[str, Any], named: list[str] | None
+) -> dict[str, int]:
+    """The answers as {key: value}, or a 422 naming each item that is missing or off scale."""
+    definition = q.definition
+    if definition["format"] == "activities":
+        if "activities" not in data:
+            raise Unprocessable(errors={"json": {"activities": ["Rate each activity."]}})
+        problems = scoring.check_activities(definition, data["activities"], named)
+        if problems:
+            raise Unprocessable(errors={"json": {"activities": problems}})
+        return {a["name"].strip(): a["rating"] for a in data["activities"]}
+    if "answers" not in data:
+        raise Unprocessable(errors={"json": {"answers": ["Answer each question."]}})
+    problems = scoring.check_items(definition, data["answers"])
+    if problems:
+        raise Unprocessable(errors={"json": {"answers": problems}})
+    return dict(data["answers"])
+
+
+def _stored_answers(q: Questionnaire, data: dict[str, Any]) -> Any:
+    if q.definition["format"] == "activities":
+        return [{"name": a["name"].strip(), "rating": a["rating"]} for a in data["activities"]]
+    return dict(data["answers"])
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    content = {
+        "questionnaire_id": data["questionnaire_id"],
+        "answered_at": data["answered_at"],
+        "answers": json.dumps(data.get("answers"), sort_keys=True),
+        "activities": json.dumps(data.get("activities"), sort_keys=True),
+    }
+    return fingerprint(content)
+
+
+def answer(runner: User, data: dict[str, Any]) -> tuple[QuestionnaireResponse, bool]:
+    """Store a completed questionnaire; (response, created). A retry returns the first one."""
+    q = db.session.scalar(
+        select(Questionnaire).where(
+            Questionnaire.id == data["questionnaire_id"], offered_to(runner)
+        )
+    )
+    if q is None:
+        raise NotFound("No such questionnaire among yours.")
+    fp = _fingerprint(data)
+    ident = data.get("id") or uuid.uuid4()
+    existing = earlier_copy(QuestionnaireResponse, ident, "runner_id", runner.id, fp, "answer")
+    if existing is not None:
+        return existing, False
+
+    now = utcnow()
+    at = data["answered_at"]
+    if at > now + CLOCK_SKEW or at < now - MAX_AGE:
+        raise Unprocessable(
+            errors={"json": {"answered_at": ["Give a time within the last 30 days."]}}
+        )
+    day = local_date_of(at, runner.timezone)
+    named = None
+    if q.definition["format"] == "activities":
+        named = _first_activities(runner.id, [q.id]).get(q.id)
+    values = _answer_values(q, data, named)
+
+    offered = list(db.session.scalars(_offered(runner)))
+    interval, requested_at = _schedule_values(_schedule_row(runner.id))
+    history = _history(runner.id, before=at)
+    if q.id not in _due_ids(offered, history, interval, requested_at, day, max(now, at)):
+        raise Conflict(f"The {q.name.lower()} questionnaire is not due on {day.isoformat()}.")
+
+    response = QuestionnaireResponse(
+        id=ident,
+        runner_id=runner.id,
+        questionnaire_id=q.id,
+        answered_at=at,
+        local_date=day,
+        answers=_stored_answers(q, data),
+        score=scoring.score(q.definition, values),
+        fingerprint=fp,
+    )
+    return insert_once(response, "runner_id", "answer")
+
+
+def present_response(r: QuestionnaireResponse) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "questionnaire_id": r.questionnaire_id,
+        "answered_at": r.answered_at,
+        "local_date": r.local_date,
+        "answers": r.answers,
+        "score": r.score,
+    }
+
+
+# --- outcomes ----------------------------------------------------------------------------
+
+
+def outcomes_for(runner: User, today: date | None = None) -> dict[str, Any]:
+    """Every score over time per questionnaire, with its change from the first score."""
+    day = today or local_date_of(utcnow(), runner.timezone)
+    rows = db.session.execute(
+        select(QuestionnaireResponse, Questionnaire)
+        .join(Questionnaire, Questionnaire.id == QuestionnaireResponse.questionnaire_id)
+        .where(QuestionnaireResponse.runner_id == runner.id)
+        .order_by(QuestionnaireResponse.answered_at, QuestionnaireResponse.id)
+    ).all()
+    offered = list(db.session.scalars(_offered(runner)))
+    row = _schedule_row(runner.id)
+    grouped: dict[uuid.UUID, tuple[Questionnaire, list[QuestionnaireResponse]]] = {}
+    last: dict[uuid.UUID, rules.Last] = {}
+    for response, q in rows:
+        grouped.setdefault(q.id, (q, []))[1].append(response)
+        last[q.id] = rules.Last(response.local_date, response.answered_at)
+    order = {q.id: i for i, q in enumerate(offered)}
+    instruments = [
+        _instrument(q, responses)
+        for q, responses in sorted(grouped.values(), key=lambda g: order.get(g[0].id, len(order)))
+    ]
+    return {"schedule": _schedule_out(offered, last, row, day), "instruments": instruments}
+
+
+def _instrument(q: Questionnaire, responses: list[QuestionnaireResponse]) -> dict[str, Any]:
+    rule = q.definition["scoring"]
+    first = responses[0].score
+    points = []
+    for i, r in enumerate(responses):
+        change = None if i == 0 else round(r.score - first, 4)
+        judgement = None if i == 0 else scoring.judge(rule, first, r.score)
+        points.append(
+            {
+                "id": r.id,
+                "answered_at": r.answered_at,
+                "local_date": r.local_date,
+                "score": r.score,
+                "change": change,
+                "judgement": judgement,
+                "answers": r.answers,
+            }
+        )
+    return {
+        "questionnaire": present(q),
+        "baseline": points[0],
+        "latest": points[-1],
+        "change": points[-1]["change"],
+        "judgement": points[-1]["judgement"],
+        "responses": points,
+    }
+
+
+def worsening_among(runner_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Per runner, the questionnaires whose latest score is a meaningful worsening on the first.
+
+    One statement, however many runners: window functions pick each first and last score.
+    """
+    if not runner_ids:
+        return {}
+    r = QuestionnaireResponse
+    ranked = (
+        select(
+            r.runner_id,
+            r.questionnaire_id,
+            r.score,
+            func.row_number()
+            .over(partition_by=(r.runner_id, r.questionnaire_id), order_by=(r.answered_at, r.id))
+            .label("first_n"),
+            func.row_number()
+            .over(
+                partition_by=(r.runner_id, r.questionnaire_id),
+                order_by=(r.answered_at.desc(), r.id.desc()),
+            )
+            .label("last_n"),
+        )
+        .where(r.runner_id.in_(runner_ids))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            ranked.c.runner_id,
+            ranked.c.questionnaire_id,
+            ranked.c.score,
+            ranked.c.first_n,
+            Questionnaire.name,
+            Questionnaire.definition,
+        )
+        .join(Questionnaire, Questionnaire.id == ranked.c.questionnaire_id)
+        .where((ranked.c.first_n == 1) | (ranked.c.last_n == 1))
+        .order_by(ranked.c.runner_id, Questionnaire.position, ranked.c.first_n)
+    )
+    pairs: dict[tuple[uuid.UUID, uuid.UUID], dict[str, Any]] = {}
+    for runner_id, qid, score, first_n, name, definition in rows:
+        pair = pairs.setdefault((runner_id, qid), {"name": definition.get("short_name", name)})
+        pair["rule"] = definition["scoring"]
+        pair["first" if first_n == 1 else "last"] = score
+    found: dict[uuid.UUID, list[str]] = {}
+    for (runner_id, _), pair in pairs.items():
+        if "last" in pair and scoring.judge(pair["rule"], pair["first"], pair["last"]) == (
+            "meaningful_worsening"
+        ):
+            found.setdefault(runner_id, []).append(pair["name"])
+    return found
+
+
+def set_schedule(practitioner: User, client_id: uuid.UUID, changes: dict[str, Any]) -> User:
+    """Change how often a consenting client is asked, or ask for a round now."""
+    client = consenting_client(practitioner.id, client_id)
+    for attempt in (1, 2):
+        row = _schedule_row(client.id)
+        if row is None:
+            row = OutcomeSchedule(runner_id=client.id, interval_weeks=rules.DEFAULT_INTERVAL_WEEKS)
+            db.session.add(row)
+        if "interval_weeks" in changes:
+            row.interval_weeks = changes["interval_weeks"]
+        if changes.get("ask_now"):
+            row.requested_at = utcnow()
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:  # another request made the row first: apply ours to it
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    return client
+
+
+def schedule_for(runner: User) -> dict[str, Any]:
+    today = local_date_of(utcnow(), runner.timezone)
+    offered = list(db.session.scalars(_offered(runner)))
+    last, _ = _history(runner.id)
+    return _schedule_out(offered, last, _schedule_row(runner.id), today)
