@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
-from backend.consent import consenting_client
+from backend.consent import consenting_client, current_practitioner
 from backend.db import utcnow
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.extensions import db
@@ -20,7 +20,6 @@ from backend.idempotency import earlier_copy, fingerprint, insert_once
 from backend.outcomes import schedule as rules
 from backend.outcomes import scoring
 from backend.outcomes.models import OutcomeSchedule, Questionnaire, QuestionnaireResponse
-from backend.practice.models import Consent
 from backend.runs.service import local_date_of
 
 # An answer may wait on a phone for a while, but not for ever, and not come from ahead.
@@ -28,17 +27,9 @@ MAX_AGE = timedelta(days=30)
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def _practitioner_of(runner_id: Any) -> Any:
-    return (
-        select(Consent.practitioner_id)
-        .where(Consent.runner_id == runner_id, Consent.revoked_at.is_(None))
-        .scalar_subquery()
-    )
-
-
 def offered_to(user: User) -> ColumnElement[bool]:
     """Built-in questionnaires, plus the practice's own for its consenting clients."""
-    owner = user.id if user.role == "practitioner" else _practitioner_of(user.id)
+    owner = user.id if user.role == "practitioner" else current_practitioner(user.id)
     return or_(Questionnaire.builtin.is_(True), Questionnaire.owner_id == owner)
 
 
