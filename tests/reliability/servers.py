@@ -199,9 +199,22 @@ class Nginx:
     """Debian's nginx in the foreground, with the bundled site and, if asked, an outer proxy."""
 
     def __init__(self, upstream_port: int, outer: bool = False) -> None:
+        # A port picked free can be taken by another process before nginx binds it (the
+        # machine is shared): then start again on fresh ports.
+        for attempt in range(3):
+            try:
+                self._start(upstream_port, outer)
+                return
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+
+    def _start(self, upstream_port: int, outer: bool) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="limber-nginx-"))
         self.port = free_port()
         self.outer_port = free_port() if outer else None
+        while self.outer_port == self.port:
+            self.outer_port = free_port()
         sites = _site(upstream_port, self.port, self.dir)
         if self.outer_port:
             sites += _outer(self.port, self.outer_port)
@@ -229,7 +242,11 @@ http {{
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
-        _wait(self._ready, "nginx", self.process)
+        try:
+            _wait(self._ready, "nginx", self.process, seconds=10)
+        except RuntimeError:
+            self.stop()
+            raise
 
     @property
     def entry(self) -> int:
@@ -238,11 +255,15 @@ http {{
 
     def _ready(self) -> bool:
         try:
-            return call(self.entry, "GET", "/healthz").status == 200
-        except OSError:
-            return False
+            answer = call(self.entry, "GET", "/healthz")
+        except (OSError, http.client.HTTPException):
+            return False  # not up yet, or someone else's server on that port
+        return answer.status == 200 and "X-Request-ID" in answer.headers
 
     def stop(self) -> None:
+        if self.process.poll() is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            return
         self.process.terminate()
         self.process.wait(timeout=20)
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from backend import create_app
 from backend.access import RULES, rule_for
+from backend.extensions import db
 from tests.reliability.routes import EXTENSION_ENDPOINTS, limber_routes, routes, view_of
 from tests.support import Api
 
@@ -74,8 +75,15 @@ class TestARouteWithoutARule:
         app.add_url_rule("/api/v1/bare", view_func=bare)
         anonymous = app.test_client()
         signed_in = Api(app.test_client()).login(runner)
-        for client in (anonymous, signed_in):
-            for path in ("/api/v1/forgotten", "/api/v1/bare"):
-                response = client.get(path)
-                assert response.status_code == 403
-                assert b"secret" not in response.data
+        try:
+            for client in (anonymous, signed_in):
+                for path in ("/api/v1/forgotten", "/api/v1/bare"):
+                    response = client.get(path)
+                    assert response.status_code == 403
+                    assert b"secret" not in response.data
+        finally:
+            # Close this app's connections now: left to the garbage collector, PostgreSQL
+            # connections are reported as unclosed during whichever test runs then.
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
