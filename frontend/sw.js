@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "abb562e45ed5";
+const VERSION = "dc0a66302b6e";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -52,6 +52,7 @@ const PRECACHE = [
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
+  "/js/views/notifications-settings.js",
   "/js/views/parts.js",
   "/js/views/player.js",
   "/js/views/progress.js",

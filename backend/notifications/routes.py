@@ -152,7 +152,7 @@ class SendTest(MethodView):
         sent = service.send_test(current_user)
         if sent is None:  # cannot happen: each test has a fresh key
             raise NotFound("The test notification was not stored.")
-        channels = ["in_app", "email"]
+        channels = ["email", "in_app"]
         if db.session.query(PushSubscription).filter_by(user_id=current_user.id).count():
             channels.insert(0, "push")
         return {"id": sent.id, "channels": channels}

@@ -147,7 +147,7 @@ class TestInApp:
     def test_send_me_a_test_notification(self, runner_api, immediate_jobs):
         r = runner_api.post("/api/v1/me/notifications/test")
         assert r.status_code == 202
-        assert r.get_json()["channels"] == ["in_app", "email"]
+        assert r.get_json()["channels"] == ["email", "in_app"]
         items = runner_api.get("/api/v1/me/notifications").get_json()["items"]
         assert items[0]["title"] == "Limber test notification"
         assert len(list(immediate_jobs.glob("*.eml"))) == 1

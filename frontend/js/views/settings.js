@@ -2,6 +2,7 @@ import { api, forgetCsrf } from "../api.js";
 import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
+import { notificationsSection } from "./notifications-settings.js";
 
 export const title = "Settings";
 
@@ -258,8 +259,9 @@ export async function render(root, ctx) {
   root.append(section);
   section.append(profileSection(ctx));
   if (user.role === "runner") section.append(practitionerSection(ctx));
-  const [log, devices] = await Promise.all([user.role === "runner" ? accessLogSection() : null, devicesSection(ctx)]);
+  const [notifications, log, devices] = await Promise.all([notificationsSection(ctx), user.role === "runner" ? accessLogSection() : null, devicesSection(ctx)]);
   if (!ctx.isCurrent()) return;
+  section.append(notifications);
   if (log) section.append(log);
   section.append(devices, passwordSection(), dataSection(ctx), signOut);
 }
