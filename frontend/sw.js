@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "dc0a66302b6e";
+const VERSION = "b74e9f59e80c";
 const PRECACHE = [
   "/",
   "/css/app.css",
