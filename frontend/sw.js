@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "b74e9f59e80c";
+const VERSION = "e963e7c8ecf9";
 const PRECACHE = [
   "/",
   "/css/app.css",
