@@ -165,9 +165,17 @@ _PAGE = (
 )
 
 
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
+_PAGES = {
+    "200": {"description": "A small HTML page", **_HTML},
+    "404": {"description": "The link is not valid", **_HTML},
+}
+
+
 @unsubscribe_blp.route("/unsubscribe/<token>")
 class Unsubscribe(MethodView):
     @access("public")
+    @unsubscribe_blp.doc(responses=_PAGES)
     def get(self, token: str) -> Response:
         """A page with one button that stops one kind of email"""
         if email.read_unsubscribe_token(token) is None:
@@ -180,6 +188,7 @@ class Unsubscribe(MethodView):
         return _page(form, 200)
 
     @access("public")
+    @unsubscribe_blp.doc(responses=_PAGES)
     def post(self, token: str) -> Response:
         """One-click unsubscribe (RFC 8058); the signed token is the credential"""
         found = email.read_unsubscribe_token(token)
