@@ -81,7 +81,8 @@ class BaseConfig:
     # The proxies whose X-Forwarded-* headers count: loopback and the private ranges a
     # container network uses. Requests from anywhere else have those headers removed.
     PROXY_TRUSTED_NETWORKS = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
-    # Where people reach Limber (https://limber.example.org): invite links start with it.
+    # Where people reach Limber (https://limber.example.org): invite links and the links in
+    # notifications start with it.
     PUBLIC_URL = ""
     # The interactive API explorer at /api/docs; off in production unless turned on.
     API_DOCS_ENABLED = True
@@ -96,6 +97,32 @@ class BaseConfig:
     JSON_LOGS = False
     LOG_LEVEL = "INFO"
 
+    # Background jobs (docs/jobs.md): storage is Redis when REDIS_URL is set, else SQLite.
+    JOBS_STORAGE = ""
+    JOBS_SQLITE_PATH = str(INSTANCE_DIR / "jobs.db")
+    JOBS_NAME = "limber"
+    JOBS_IMMEDIATE = False
+    JOBS_RETRIES = 8
+    JOBS_RETRY_DELAY = 5  # seconds; doubled after each failure
+    # A delivery claimed this long ago and never finished was lost with its worker.
+    JOBS_STALE_AFTER = 1800  # longer than the longest gap between retries
+
+    # Notifications (docs/notifications.md). Links in emails and pushes start at PUBLIC_URL
+    # (above); without it they start at the address `make run` serves on.
+    VAPID_PRIVATE_KEY = ""
+    VAPID_SUBJECT = "mailto:limber@localhost"
+    VAPID_KEY_FILE = str(INSTANCE_DIR / "vapid_private.pem")
+    PUSH_ALLOW_LOOPBACK = False
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = True
+    SMTP_SSL = False
+    SMTP_TIMEOUT = 10
+    SMTP_FROM = "Limber <no-reply@localhost>"
+    MAIL_DIR = str(INSTANCE_DIR / "mail")
+
 
 class DevelopmentConfig(BaseConfig):
     pass
@@ -108,6 +135,12 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     RATELIMIT_ENABLED = False
+    # Nothing runs unless a test drains the queue, turns on immediate mode or starts a
+    # consumer; loopback push endpoints are the tests' push-service stand-in.
+    JOBS_STORAGE = "memory"
+    PUSH_ALLOW_LOOPBACK = True
+    VAPID_KEY_FILE = ""
+    MAIL_DIR = ""
 
 
 class ProductionConfig(BaseConfig):
@@ -156,6 +189,25 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "LOAD_WALK_CADENCE": lambda v: _pair(v),
     "LOAD_STEP_SPREAD": float,
     "EMERGENCY_NUMBER": str,
+    "JOBS_STORAGE": str,
+    "JOBS_SQLITE_PATH": str,
+    "JOBS_NAME": str,
+    "JOBS_RETRIES": int,
+    "JOBS_RETRY_DELAY": float,
+    "JOBS_STALE_AFTER": int,
+    "VAPID_PRIVATE_KEY": str,
+    "VAPID_SUBJECT": str,
+    "VAPID_KEY_FILE": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_USERNAME": str,
+    "SMTP_PASSWORD": str,
+    "SMTP_FROM": str,
+    "MAIL_DIR": str,
+    "SMTP_STARTTLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "SMTP_SSL": lambda v: v.lower() in {"1", "true", "yes"},
+    "PUSH_ALLOW_LOOPBACK": lambda v: v.lower() in {"1", "true", "yes"},
+    "JOBS_IMMEDIATE": lambda v: v.lower() in {"1", "true", "yes"},
 }
 
 

@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "8c184456c056";
+const VERSION = "e963e7c8ecf9";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -48,16 +48,14 @@ const PRECACHE = [
   "/js/outbox.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
-  "/js/views/duecard.js",
   "/js/views/help.js",
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
-  "/js/views/outcomes.js",
+  "/js/views/notifications-settings.js",
   "/js/views/parts.js",
   "/js/views/player.js",
   "/js/views/progress.js",
-  "/js/views/questionnaire.js",
   "/js/views/report.js",
   "/js/views/roster.js",
   "/js/views/settings.js",

@@ -9,8 +9,8 @@ Rules (docs/practice.md says the same):
 - Worsening: the 14-day trend (`backend/progress/stats.py`) says "worsening". Evaluated on
   the window as it stands whenever a run is saved or deleted; at most one is open per
   client, updated with the figures, and it is resolved when the trend no longer holds.
-- Quiet: no run and no routine for 14 days, noticed whenever the practitioner reads the
-  roster or the alerts.
+- Quiet: no run and no routine for 14 days, noticed by a daily job early in the morning
+  of each runner's timezone (backend/notifications/practice.py).
 Each alert has a key naming what it is about (the run, the day, the last activity), so
 the same event never raises a second alert. Alerts only go to the practitioner the runner
 consents to at that moment. An alert outlives its run, keeping the run's date and flags.
@@ -38,7 +38,7 @@ from backend.errors import NotFound
 from backend.extensions import db
 from backend.pagination import paginate
 from backend.practice.models import Alert
-from backend.practice.service import ClientActivity, client_activity
+from backend.practice.service import ClientActivity
 from backend.practice.signals import alert_raised
 from backend.progress.service import recent_trends
 from backend.runs.models import Run
@@ -262,10 +262,6 @@ def store_many(alerts: list[dict[str, Any]]) -> None:
                 kind=row["kind"],
                 level=row["level"],
             )
-
-
-def notice_quiet_clients(practitioner_id: uuid.UUID, now: datetime) -> None:
-    quiet_alerts(practitioner_id, client_activity(practitioner_id), now)
 
 
 def quiet_alerts(

@@ -28,7 +28,6 @@ LEVEL_LABELS = {
 
 def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     clients = client_activity(practitioner.id)
-    alerts.quiet_alerts(practitioner.id, clients, now)
     ids = [c.id for c in clients]
     open_alerts = alerts.open_alert_summary(practitioner.id)
     # Each client's own calendar: "today" and the last 14 days are where they live.

@@ -65,6 +65,9 @@ class LiveServer:
             "DATABASE_URL": f"sqlite:///{workdir / 'b.db'}",
             # Tests sign in many times from one address; the limiter has its own tests.
             "RATELIMIT_ENABLED": "false",
+            # Background tasks stay in this process's memory; the push key is its own.
+            "JOBS_STORAGE": "memory",
+            "VAPID_KEY_FILE": str(workdir / "vapid_private.pem"),
             **(extra_env or {}),
         }
         self.port = port or _free_port()

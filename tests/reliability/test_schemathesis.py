@@ -68,6 +68,12 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 include-name-regex = "^GET ({lists})$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
 
+# A push subscription's keys must be a point on P-256 and a 16-byte secret, and its
+# endpoint an https URL: rules a string schema cannot state.
+[[operations]]
+include-name-regex = "^POST /api/v1/me/push-subscriptions$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
+
 # Progress dates must fall in 2000-2100, a range OpenAPI cannot state for a date.
 [[operations]]
 include-name-regex = "^GET /api/v1/(clients/[^/]+/)?progress$"
@@ -147,6 +153,32 @@ def _real_ids(world: World, actor: str) -> dict[str, str]:
         # No passkey in this world (P would then need a second step to sign back in); the
         # password is checked before the lookup, and the fuzzer never knows it.
         "passkey_id": str(uuid.uuid4()),
+        **_notification_ids(world, actor),
+    }
+
+
+def _notification_ids(world: World, actor: str) -> dict[str, str]:
+    """The caller's own notification, push subscription and unsubscribe token."""
+    if "/api/v1/me/notifications" not in {r.rule for r in world.app.url_map.iter_rules()}:
+        return {}
+    from sqlalchemy import select
+
+    from backend.extensions import db
+    from backend.notifications.email import unsubscribe_token
+    from backend.notifications.models import PushSubscription
+
+    user_id = world.users[actor].id
+    notification = world.client(actor).get("/api/v1/me/notifications").get_json()["items"][0]
+    with world.app.test_request_context():
+        subscription = db.session.scalar(
+            select(PushSubscription.id).where(PushSubscription.user_id == user_id)
+        )
+        token = unsubscribe_token(user_id, "routine_reminder")
+        db.session.remove()
+    return {
+        "notification_id": str(notification["id"]),
+        "subscription_id": str(subscription),
+        "token": token,
     }
 
 

@@ -3,6 +3,7 @@ import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
 import { twoStepSection } from "./twostep.js";
+import { notificationsSection } from "./notifications-settings.js";
 
 export const title = "Settings";
 
@@ -259,12 +260,14 @@ export async function render(root, ctx) {
   root.append(section);
   section.append(profileSection(ctx));
   if (user.role === "runner") section.append(practitionerSection(ctx));
-  const [log, devices, twoStep] = await Promise.all([
+  const [notifications, log, devices, twoStep] = await Promise.all([
+    notificationsSection(ctx),
     user.role === "runner" ? accessLogSection() : null,
     devicesSection(ctx),
     user.role === "practitioner" ? twoStepSection(ctx, reopen) : null,
   ]);
   if (!ctx.isCurrent()) return;
+  section.append(notifications);
   if (log) section.append(log);
   if (twoStep) section.append(twoStep);
   section.append(devices, passwordSection(), dataSection(ctx), signOut);
