@@ -147,7 +147,8 @@ class TestStartScript:
     def test_it_is_ready(self, server):
         assert server.get("/healthz").status == 200
         ready = server.get("/readyz")
-        assert ready.status == 200 and ready.json() == {"status": "ok"}
+        assert ready.status == 200
+        assert ready.json() == {"status": "ok", "details": {"failed_jobs": 0}}
 
 
 class TestDatabaseOutage:
