@@ -93,8 +93,11 @@ def _runner(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
         token = job_request_id.set(rid)
         started = time.monotonic()
         fields = {"task": name, "task_id": getattr(task, "id", None), "request_id": rid}
+        # Run immediately (tests, JOBS_IMMEDIATE), a task belongs to the app that queued it;
+        # in a consumer there is no app context and the bound app serves.
+        app = current_app._get_current_object() if has_app_context() else bound_app()  # type: ignore[attr-defined]
         try:
-            with bound_app().app_context():
+            with app.app_context():
                 log.info("task started", extra=fields)
                 try:
                     result = fn(*args, **kwargs)

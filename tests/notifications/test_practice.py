@@ -61,7 +61,11 @@ class TestDigest:
         # Auckland, digest at 07:30 local; alerts raised before the digest time.
         practitioner_api.patch("/api/v1/me", {"timezone": "Pacific/Auckland"})
         practitioner_api.patch("/api/v1/me/notification-settings", {"digest_time": "07:30"})
-        runner_api.post("/api/v1/runs", run_body(stiffness=8, red_flags=["sharp_pain"]))
+        # A recent run: high stiffness is only raised for runs of the last 3 days.
+        just_now = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        runner_api.post(
+            "/api/v1/runs", run_body(started_at=just_now, stiffness=8, red_flags=["sharp_pain"])
+        )
         auckland = ZoneInfo("Pacific/Auckland")
         tomorrow = datetime.now(auckland).date() + timedelta(days=1)
         local = datetime.combine(tomorrow, time(7, 29), tzinfo=auckland)

@@ -86,6 +86,10 @@ def test_quiet_alert_dates_use_the_client_calendar(app, make_user, practitioner,
         session.commit()
 
     sql(backdate)
-    practitioner_api.get("/api/v1/clients")
+    from backend.notifications.practice import QUIET_CHECK_HOUR, notice_quiet_runners_at
+
+    # The daily check runs early in the client's morning: 14:00 UTC is 06:00 in Los Angeles.
+    assert QUIET_CHECK_HOUR == 6
+    assert sql(lambda s: notice_quiet_runners_at(datetime(2026, 12, 2, 14, 0, tzinfo=UTC))) == 1
     message = sql(lambda s: s.scalar(select(Alert.message).where(Alert.kind == "inactive")))
     assert message == "Nothing logged since Wed 30 Sep 2026."
