@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp
+    from backend.reminders.routes import blp as calendar_blp
     from backend.routines.routes import blp as library_blp
     from backend.routines.routes import plan_blp
     from backend.runs.routes import blp as runs_blp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         consent_blp,
         clients_blp,
         alerts_blp,
+        calendar_blp,
     ):
         api.register_blueprint(blp)
     app.register_blueprint(web_blp)  # last: it serves the PWA for every other path

@@ -121,6 +121,9 @@ CASES = [(m, p, b, {"consenting"}) for m, p, b in CLIENT_ROUTES] + [
     ("GET", "/api/v1/practice/invite", None, PRACTITIONERS),
     ("POST", "/api/v1/practice/invite", None, PRACTITIONERS),
     ("GET", "/api/v1/me/access-log", None, {"runner_a", "runner_b"}),
+    ("GET", "/api/v1/me/calendar-feed", None, {"runner_a", "runner_b"}),
+    ("POST", "/api/v1/me/calendar-feed", None, {"runner_a", "runner_b"}),
+    ("DELETE", "/api/v1/me/calendar-feed", None, {"runner_a", "runner_b"}),
     ("DELETE", "/api/v1/me/practitioner", None, {"runner_a", "runner_b"}),
     ("POST", "/api/v1/me/practitioner", {"invite_code": "NOSUCHCODE"}, set()),
 ]

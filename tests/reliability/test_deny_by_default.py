@@ -42,6 +42,8 @@ class TestEveryRouteHasARule:
             "GET /api/v1/auth/csrf",
             "POST /api/v1/auth/register",
             "POST /api/v1/auth/login",
+            # The secret token in the address is the key (docs/notifications.md).
+            "GET /api/v1/calendar/<string:token>.ics",
         }
         endpoints = {r.endpoint for r in limber_routes(app) if str(r) in others}
         assert endpoints <= {"web.shell", "web.frontend", "web.unknown_api_path"}
