@@ -11,8 +11,12 @@ from typing import Any
 from backend.auth.models import User
 from backend.practice import alerts
 from backend.practice.service import client_activity, record_access
-from backend.progress.service import recent_trends
+from backend.progress.service import morning_after_many, recent_trends
 from backend.routines.service import adherence_for_many
+from backend.runs.morning import still_stiff_phrase
+
+# Next-morning patterns are read over this many days.
+MORNING_DAYS = 28
 
 LOW_ADHERENCE = 0.5
 LEVEL_LABELS = {
@@ -31,6 +35,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     open_alerts = alerts.open_alert_summary(practitioner.id)
     trends = recent_trends(ids, today)
     adherence = adherence_for_many(ids, today - timedelta(days=13), today, today)
+    mornings = morning_after_many(ids, today - timedelta(days=MORNING_DAYS - 1), today)
     record_access(practitioner.id, ids, "summary")
 
     items = []
@@ -48,7 +53,11 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
             "adherence_14d": {"planned": adh["planned"], "done": adh["done"], "rate": adh["rate"]},
             "open_alerts": {"count": count, "highest_level": highest},
         }
-        item["reasons"] = _reasons(item, now - c.last_active)
+        item["reasons"] = _reasons(item, now - c.last_active) + [
+            still_stiff_phrase(w["workout_type"])
+            for w in mornings[c.id]["by_workout_type"]
+            if w["lingers"]
+        ]
         item["needs_attention"] = bool(item["reasons"])
         items.append(item)
     items.sort(key=_attention_order)
