@@ -111,12 +111,12 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
       h(
         "table",
         {},
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Workout"), h("th", { scope: "col" }, "Surface"), h("th", { scope: "col" }, "Stiffness"))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Workout"), h("th", { scope: "col" }, "Surface"), h("th", { scope: "col" }, "Stiffness"), h("th", { scope: "col" }, "Next morning"))),
         h(
           "tbody",
           {},
           sorted.map((r) =>
-            h("tr", {}, h("td", {}, formatDate(r.started_at)), h("td", {}, labelOf(WORKOUTS, r.workout_type)), h("td", {}, labelOf(SURFACES, r.surface)), h("td", {}, String(r.stiffness))),
+            h("tr", {}, h("td", {}, formatDate(r.started_at)), h("td", {}, labelOf(WORKOUTS, r.workout_type)), h("td", {}, labelOf(SURFACES, r.surface)), h("td", {}, String(r.stiffness)), h("td", {}, r.morning_stiffness == null ? "–" : String(r.morning_stiffness))),
           ),
         ),
       ),
@@ -127,6 +127,9 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
   const uPlot = await loadUPlot();
   const xs = sorted.map((r) => Math.floor(new Date(r.started_at).getTime() / 1000));
   const ys = sorted.map((r) => r.stiffness);
+  // The next-morning answers, where given: open marks on a dashed line.
+  const mornings = sorted.map((r) => (r.morning_stiffness == null ? null : r.morning_stiffness));
+  const hasMornings = mornings.some((v) => v !== null);
   const text = cssVar("--text", "#1a1a1a");
   const grid = cssVar("--border", "#ccc");
   const line = cssVar("--muted", "#888");
@@ -144,6 +147,14 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
       ctx.fillStyle = colour;
       drawMark(ctx, shape, u.valToPos(xs[i], "x", true), u.valToPos(ys[i], "y", true), r);
     }
+    ctx.lineWidth = 2 * devicePixelRatio;
+    for (let i = 0; i < xs.length; i += 1) {
+      if (mornings[i] === null) continue;
+      const [colour, shape] = MARKS[by][sorted[i][by]] || MARKS[by].other;
+      ctx.fillStyle = surfaceBg;
+      ctx.strokeStyle = colour;
+      drawMark(ctx, shape, u.valToPos(xs[i], "x", true), u.valToPos(mornings[i], "y", true), r * 0.85);
+    }
     ctx.restore();
   };
 
@@ -159,14 +170,28 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
         { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
         { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 36, splits: () => [0, 2, 4, 6, 8, 10] },
       ],
-      series: [{}, { label: "Stiffness", stroke: line, width: 1.5, points: { show: false } }],
+      series: [
+        {},
+        { label: "Stiffness", stroke: line, width: 1.5, points: { show: false } },
+        { label: "Next morning", stroke: line, width: 1.5, dash: [6, 4], spanGaps: true, points: { show: false } },
+      ],
       hooks: { draw: [drawMarks] },
     },
-    [xs, ys],
+    [xs, ys, mornings],
     plotBox,
   );
 
-  const refreshLegend = () => legendBox.replaceChildren(legend(by, new Set(sorted.map((r) => r[by]))));
+  const lineKey = hasMornings
+    ? h(
+        "p",
+        { class: "hint chart-lines" },
+        h("span", { class: "line-key line-solid", "aria-hidden": "true" }),
+        " Filled marks, solid line: straight after the run. ",
+        h("span", { class: "line-key line-dashed", "aria-hidden": "true" }),
+        " Open marks, dashed line: the next morning.",
+      )
+    : null;
+  const refreshLegend = () => legendBox.replaceChildren(legend(by, new Set(sorted.map((r) => r[by]))), ...(lineKey ? [lineKey] : []));
   refreshLegend();
   toggle.addEventListener("click", (event) => {
     const btn = event.target.closest("button");

@@ -3,7 +3,7 @@ import { api } from "../api.js";
 import { chips, checkedValues, field, formErrors, h, notice } from "../dom.js";
 import { WEEKDAYS, formatDate, formatDateTime, isoDate } from "../format.js";
 import { clientName, loadClient } from "./clientdata.js";
-import { adherenceCalendar, byWorkout, bySurface, loadSection, runsTable, summaryCards, triggersSection } from "./parts.js";
+import { adherenceCalendar, byWorkout, bySurface, loadSection, morningSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Client";
 
@@ -195,6 +195,7 @@ export async function render(root, ctx) {
       alerts,
       summaryCards(progress),
       chartBox,
+      morningSection(progress, { who: "their" }),
       triggersSection(progress.triggers, { who: "their" }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       h("div", { class: "grid-2" }, loadSection(progress.load, ctx.user), adherenceCalendar(sessions, assignments, isoDate())),

@@ -1,6 +1,6 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { byWorkout, bySurface, loadSection, rangeQuery, summaryCards, triggersSection } from "./parts.js";
+import { byWorkout, bySurface, loadSection, morningSection, rangeQuery, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Progress";
 
@@ -32,6 +32,7 @@ export async function render(root, ctx) {
     const chartBox = h("div", {});
     body.append(
       chartBox,
+      morningSection(progress, { who: "your" }),
       triggersSection(progress.triggers, { who: "your" }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       loadSection(progress.load, ctx.user),

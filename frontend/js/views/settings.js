@@ -2,6 +2,7 @@ import { api, forgetCsrf } from "../api.js";
 import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
+import { calendarSection } from "./calendarfeed.js";
 
 export const title = "Settings";
 
@@ -257,7 +258,7 @@ export async function render(root, ctx) {
   }
   root.append(section);
   section.append(profileSection(ctx));
-  if (user.role === "runner") section.append(practitionerSection(ctx));
+  if (user.role === "runner") section.append(practitionerSection(ctx), calendarSection());
   const [log, devices] = await Promise.all([user.role === "runner" ? accessLogSection() : null, devicesSection(ctx)]);
   if (!ctx.isCurrent()) return;
   if (log) section.append(log);

@@ -3,6 +3,7 @@ import { h } from "../dom.js";
 import { formatDate, isoDate } from "../format.js";
 import * as outbox from "../outbox.js";
 import { helpCard } from "./help.js";
+import { morningCards } from "./morning.js";
 
 export const title = "Today";
 
@@ -10,10 +11,12 @@ export async function render(root, ctx) {
   const today = isoDate(new Date(), ctx.user.timezone);
   const heading = h("h1", {}, "Today");
   const list = h("ul", { class: "routine-list", "aria-label": "Routines for today" });
+  const mornings = h("div", { class: "mornings" });
   const section = h(
     "section",
     {},
     h("div", { class: "view-head" }, heading, h("p", { class: "muted" }, formatDate(today, { weekday: "long", day: "numeric", month: "long" }))),
+    mornings,
     h(
       "div",
       { class: "card quick" },
@@ -25,8 +28,13 @@ export async function render(root, ctx) {
   );
   root.append(section);
 
-  const [data, pending] = await Promise.all([api.get("/today", { date: today }), outbox.pending(ctx.user.id)]);
+  const [data, pending, cards] = await Promise.all([
+    api.get("/today", { date: today }),
+    outbox.pending(ctx.user.id),
+    morningCards(today, ctx),
+  ]);
   if (!ctx.isCurrent()) return;
+  mornings.replaceChildren(...cards);
   const waitingDone = new Set(
     pending.filter((p) => p.kind === "session" && p.meta && p.meta.local_date === today).map((p) => p.body.routine_id),
   );
