@@ -172,9 +172,9 @@ def _mornings(runners: dict[str, User], now: datetime) -> None:
         for run in db.session.scalars(
             select(Run).where(Run.user_id == runner.id, Run.local_date < yesterday)
         ):
-            if rng.random() < 0.2:
-                continue  # not every morning gets an answer
             lingers = run.workout_type == "hills" and kind in ("hills", "flagged")
+            if not lingers and rng.random() < 0.2:
+                continue  # not every morning gets an answer
             ease = rng.choice([0, 1]) if lingers else rng.choice([2, 3, 4])
             run.morning_stiffness = max(0, run.stiffness - ease)
             run.morning_at = datetime.combine(

@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "45a0bcab1928";
+const VERSION = "caa6e8cb446e";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -16,7 +16,7 @@ from backend.routines.service import adherence_for_many
 from backend.runs.morning import still_stiff_phrase
 
 # Next-morning patterns are read over this many days.
-MORNING_DAYS = 28
+MORNING_DAYS = 42
 
 LOW_ADHERENCE = 0.5
 LEVEL_LABELS = {

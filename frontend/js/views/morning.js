@@ -4,7 +4,7 @@
 
 import { api } from "../api.js";
 import { chips, checkedValue, h, notice } from "../dom.js";
-import { WORKOUTS, addDays, formatDistance, labelOf } from "../format.js";
+import { addDays, formatDistance } from "../format.js";
 import * as outbox from "../outbox.js";
 
 const COURSE_TEXT = {
@@ -18,8 +18,18 @@ export function morningPath(runId) {
   return `/runs/${runId}/morning`;
 }
 
+const RUN_NOUN = {
+  easy: "easy run",
+  long: "long run",
+  tempo: "tempo run",
+  intervals: "interval session",
+  hills: "hill workout",
+  race: "race",
+  walk: "walk",
+};
+
 function afterText(run, user) {
-  const what = labelOf(WORKOUTS, run.workout_type).toLowerCase();
+  const what = RUN_NOUN[run.workout_type] || "run";
   return `After yesterday's ${formatDistance(run.distance_km, user)} ${what} you noted ${run.stiffness}/10.`;
 }
 

@@ -155,7 +155,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
       h(
         "thead",
         {},
-        h("tr", {}, ["Date", "Distance", "Time", "Surface", "Workout", "Stiffness", "Flags"].map((c) => h("th", { scope: "col" }, c))),
+        h("tr", {}, ["Date", "Distance", "Time", "Surface", "Workout", "Stiffness", "Next morning", "Flags"].map((c) => h("th", { scope: "col" }, c))),
       ),
       h(
         "tbody",
@@ -170,6 +170,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
             h("td", {}, labelOf(SURFACES, r.surface)),
             h("td", {}, labelOf(WORKOUTS, r.workout_type)),
             h("td", {}, String(r.stiffness)),
+            h("td", {}, r.morning_stiffness == null ? "–" : String(r.morning_stiffness)),
             h("td", {}, (r.red_flags || []).length ? h("span", { class: "badge badge-bad" }, plural(r.red_flags.length, "flag")) : "–"),
           ),
         ),
