@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | str | None = None) -> Flask:
     app.config.update(settings)
 
     register_extensions(app)
+    register_jobs(app)
     register_observability(app)
     register_security(app)
     register_blueprints(app)
@@ -55,6 +56,19 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
 
+def register_jobs(app: Flask) -> None:
+    import backend.jobs.models
+    import backend.notifications.practice
+    import backend.notifications.service  # noqa: F401  (registers the tasks)
+    from backend.jobs import init_app
+
+    init_app(app)
+    if app.config["LIMBER_ENV"] == "development":
+        from backend.notifications.push import vapid_key
+
+        vapid_key(app)  # the embedded default makes its key under instance/ on first start
+
+
 def register_observability(app: Flask) -> None:
     from backend.observability import register_observability as register
 
@@ -72,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
+    from backend.notifications.routes import blp as notifications_blp
+    from backend.notifications.routes import unsubscribe_blp
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp
@@ -95,15 +111,23 @@ def register_blueprints(app: Flask) -> None:
         clients_blp,
         alerts_blp,
         calendar_blp,
+        notifications_blp,
+        unsubscribe_blp,
     ):
         api.register_blueprint(blp)
+    from backend.extensions import csrf
+
+    # The signed token in the link is the credential (RFC 8058 one-click unsubscribe).
+    csrf.exempt("backend.notifications.routes.Unsubscribe")
     app.register_blueprint(web_blp)  # last: it serves the PWA for every other path
 
 
 def register_signals() -> None:
+    from backend.notifications.practice import connect_signals as connect_notifications
     from backend.practice.alerts import connect_signals
 
     connect_signals()
+    connect_notifications()
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -114,8 +138,10 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from backend.commands import commands
+    from backend.jobs.cli import jobs_cli
+    from backend.notifications.cli import vapid_command
 
-    for command in commands:
+    for command in (*commands, jobs_cli, vapid_command):
         app.cli.add_command(command)
 
 

@@ -65,6 +65,32 @@ class BaseConfig:
     JSON_LOGS = False
     LOG_LEVEL = "INFO"
 
+    # Background jobs (docs/jobs.md): storage is Redis when REDIS_URL is set, else SQLite.
+    JOBS_STORAGE = ""
+    JOBS_SQLITE_PATH = str(INSTANCE_DIR / "jobs.db")
+    JOBS_NAME = "limber"
+    JOBS_IMMEDIATE = False
+    JOBS_RETRIES = 8
+    JOBS_RETRY_DELAY = 5  # seconds; doubled after each failure
+    # A delivery claimed this long ago and never finished was lost with its worker.
+    JOBS_STALE_AFTER = 600
+
+    # Notifications (docs/notifications.md). Links in emails and pushes start here.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    VAPID_PRIVATE_KEY = ""
+    VAPID_SUBJECT = "mailto:limber@localhost"
+    VAPID_KEY_FILE = str(INSTANCE_DIR / "vapid_private.pem")
+    PUSH_ALLOW_LOOPBACK = False
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = True
+    SMTP_SSL = False
+    SMTP_TIMEOUT = 10
+    SMTP_FROM = "Limber <no-reply@localhost>"
+    MAIL_DIR = str(INSTANCE_DIR / "mail")
+
 
 class DevelopmentConfig(BaseConfig):
     pass
@@ -77,6 +103,12 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     RATELIMIT_ENABLED = False
+    # Nothing runs unless a test drains the queue, turns on immediate mode or starts a
+    # consumer; loopback push endpoints are the tests' push-service stand-in.
+    JOBS_STORAGE = "memory"
+    PUSH_ALLOW_LOOPBACK = True
+    VAPID_KEY_FILE = ""
+    MAIL_DIR = ""
 
 
 class ProductionConfig(BaseConfig):
@@ -108,6 +140,26 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "JSON_LOGS": lambda v: v.lower() in {"1", "true", "yes"},
+    "JOBS_STORAGE": str,
+    "JOBS_SQLITE_PATH": str,
+    "JOBS_NAME": str,
+    "JOBS_RETRIES": int,
+    "JOBS_RETRY_DELAY": float,
+    "JOBS_STALE_AFTER": int,
+    "PUBLIC_URL": str,
+    "VAPID_PRIVATE_KEY": str,
+    "VAPID_SUBJECT": str,
+    "VAPID_KEY_FILE": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_USERNAME": str,
+    "SMTP_PASSWORD": str,
+    "SMTP_FROM": str,
+    "MAIL_DIR": str,
+    "SMTP_STARTTLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "SMTP_SSL": lambda v: v.lower() in {"1", "true", "yes"},
+    "PUSH_ALLOW_LOOPBACK": lambda v: v.lower() in {"1", "true", "yes"},
+    "JOBS_IMMEDIATE": lambda v: v.lower() in {"1", "true", "yes"},
 }
 
 

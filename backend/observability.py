@@ -12,6 +12,7 @@ import logging
 import re
 import sys
 import uuid
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -27,6 +28,8 @@ _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))
     "request_id",
 }
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+# Inside a background task: the id of the request (or task) that queued it.
+job_request_id: ContextVar[str | None] = ContextVar("job_request_id", default=None)
 
 
 def register_observability(app: Flask) -> None:
@@ -37,7 +40,7 @@ def register_observability(app: Flask) -> None:
 
 
 def current_request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
+    return g.get("request_id") if has_request_context() else job_request_id.get()
 
 
 class RequestIdFilter(logging.Filter):

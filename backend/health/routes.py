@@ -5,11 +5,12 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from backend.access import access
 from backend.errors import envelope
 from backend.extensions import db
+from backend.jobs.models import JobFailure
 from backend.schemas import BaseSchema
 
 blp = Blueprint("health", __name__, url_prefix="/", description="Liveness and readiness")
@@ -17,6 +18,16 @@ blp = Blueprint("health", __name__, url_prefix="/", description="Liveness and re
 
 class HealthOut(BaseSchema):
     status = fields.String(required=True)
+
+
+class ReadyDetails(BaseSchema):
+    failed_jobs = fields.Integer(
+        required=True, metadata={"description": "Background tasks that gave up (flask jobs failed)"}
+    )
+
+
+class ReadyOut(HealthOut):
+    details = fields.Nested(ReadyDetails, required=True)
 
 
 @blp.route("healthz")
@@ -31,13 +42,14 @@ class Health(MethodView):
 @blp.route("readyz")
 class Ready(MethodView):
     @access("public")
-    @blp.response(200, HealthOut)
+    @blp.response(200, ReadyOut)
     @blp.alt_response(503, description="The database cannot be reached")
     def get(self) -> Any:
-        """The database answers"""
+        """The database answers; details count the background tasks that gave up"""
         try:
             db.session.execute(text("SELECT 1"))
+            failed = db.session.scalar(select(func.count()).select_from(JobFailure)) or 0
         except Exception:
             db.session.rollback()
             return envelope(503, "The database cannot be reached.", None, {"Retry-After": "5"})
-        return {"status": "ok"}
+        return {"status": "ok", "details": {"failed_jobs": failed}}

@@ -2,8 +2,8 @@
 
 Raised when a run is saved: any red flag (at the run's advice tier), stiffness of 7 or
 more, and a worsening 14-day trend. A quiet spell (no run and no routine for 14 days)
-is noticed whenever the practitioner reads the roster or the alerts, and by
-`flask alerts` for every practice. Each alert has a key naming what it is about (the
+is noticed by a daily job, early morning in each runner's timezone
+(backend/notifications/practice.py). Each alert has a key naming what it is about (the
 run, the week, the last activity), so the same event never raises a second alert.
 Alerts only go to the practitioner the runner consents to at that moment.
 """
@@ -28,6 +28,7 @@ from backend.extensions import db
 from backend.pagination import paginate
 from backend.practice.models import Alert, Consent
 from backend.practice.service import ClientActivity, client_activity, consent_in_force
+from backend.practice.signals import alert_raised
 from backend.progress.service import recent_trends, today_for
 from backend.runs.models import Run
 from backend.runs.signals import run_saved
@@ -91,7 +92,26 @@ def raise_for_run(run: Run) -> None:
             )
         )
     new += _worsening(run)
+    started = utcnow()
     store(practitioner_id, run.user_id, new)
+    for a in new:
+        if a["kind"] == "red_flag":
+            alert = db.session.scalar(
+                select(Alert).where(
+                    Alert.practitioner_id == practitioner_id,
+                    Alert.runner_id == run.user_id,
+                    Alert.key == a["key"],
+                )
+            )
+            if alert is not None and alert.created_at >= started:
+                alert_raised.send(
+                    None,
+                    alert_id=alert.id,
+                    practitioner_id=practitioner_id,
+                    runner_id=run.user_id,
+                    kind=alert.kind,
+                    level=alert.level,
+                )
 
 
 def _worsening(run: Run) -> list[dict[str, Any]]:

@@ -30,7 +30,6 @@ LEVEL_LABELS = {
 def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     today = now.date()
     clients = client_activity(practitioner.id)
-    alerts.quiet_alerts(practitioner.id, clients, now)
     ids = [c.id for c in clients]
     open_alerts = alerts.open_alert_summary(practitioner.id)
     trends = recent_trends(ids, today)

@@ -226,7 +226,6 @@ class Alerts(MethodView):
     @alerts_blp.response(200, AlertPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Alerts about my clients, newest first (open ones unless status=all)"""
-        alerts.notice_quiet_clients(current_user.id, utcnow())
         items, cursor = alerts.list_alerts(
             current_user.id, args["status"], args["limit"], args["cursor"]
         )

@@ -4,7 +4,7 @@ A run gets the stiffness the runner reports the morning after (0-10) and when it
 given; each runner may have one private calendar URL, stored as a hash of its token.
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0008
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 import backend.db
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from backend.notifications.practice import notice_quiet_runners_at
 from backend.practice.models import Alert, Consent
 from tests.practice.support import store_runs
 from tests.support import run_body
@@ -74,9 +75,14 @@ class TestRaisedAlerts:
         store_runs(
             sql, runner.id, [{"day": datetime.now(UTC).date() - timedelta(days=15), "stiffness": 2}]
         )
+        # Reading the alerts computes nothing: a daily job, early morning for the runner.
+        assert practitioner_api.get("/api/v1/alerts").get_json()["items"] == []
+        today = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        assert sql(lambda s: notice_quiet_runners_at(today.replace(hour=7))) == 0
+        assert sql(lambda s: notice_quiet_runners_at(today.replace(hour=6))) == 1
         items = practitioner_api.get("/api/v1/alerts").get_json()["items"]
         assert [a["kind"] for a in items] == ["inactive"]
-        practitioner_api.get("/api/v1/clients")
+        sql(lambda s: notice_quiet_runners_at(today.replace(hour=6)))
         assert count_alerts(sql) == 1
 
     def test_it_leaves_a_recently_active_client_alone(self, practitioner_api, runner_api, linked):

@@ -34,6 +34,8 @@ class TestEveryRouteHasARule:
             "GET /api/v1/auth/csrf",
             "POST /api/v1/auth/register",
             "POST /api/v1/auth/login",
+            "GET /api/v1/unsubscribe/<token>",
+            "POST /api/v1/unsubscribe/<token>",
         } <= public
         # Anything else public serves the app shell or the JSON 404 for unknown API paths.
         others = public - {
@@ -44,6 +46,8 @@ class TestEveryRouteHasARule:
             "POST /api/v1/auth/login",
             # The secret token in the address is the key (docs/notifications.md).
             "GET /api/v1/calendar/<string:token>.ics",
+            "GET /api/v1/unsubscribe/<token>",
+            "POST /api/v1/unsubscribe/<token>",
         }
         endpoints = {r.endpoint for r in limber_routes(app) if str(r) in others}
         assert endpoints <= {"web.shell", "web.frontend", "web.unknown_api_path"}

@@ -163,6 +163,13 @@ def _optional_content(world: World, a: Api, p: Api) -> None:
             "completed_at": datetime.now(UTC).isoformat(),
         }
         _must(a.post("/api/v1/sessions", body))
+    if "/api/v1/me/push-subscriptions" in rules:
+        from tests.notifications.conftest import subscription
+
+        _must(a.post("/api/v1/me/push-subscriptions", subscription()))
+        _must(p.post("/api/v1/me/push-subscriptions", subscription("https://push.example.test/p")))
+        for api in (a, p):
+            assert api.post("/api/v1/me/notifications/test").status_code == 202
 
 
 def _must(response: Any) -> Any:
