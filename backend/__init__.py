@@ -59,7 +59,8 @@ def register_extensions(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     import backend.jobs.models
     import backend.notifications.practice
-    import backend.notifications.service  # noqa: F401  (registers the tasks)
+    import backend.notifications.service
+    import backend.reminders.tasks  # noqa: F401  (registers the tasks)
     from backend.jobs import init_app
 
     init_app(app)

@@ -180,31 +180,33 @@ function safePath(url) {
   return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "/";
 }
 
-function checkInActions(data) {
+// The check-in's run rides in its URL ("/?checkin=<run id>").
+function checkInRun(path) {
+  const id = new URL(path, self.location.origin).searchParams.get("checkin");
+  return id && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
+
+function checkInActions(offered) {
   const max = (self.Notification && Notification.maxActions) || 0;
-  if (max >= 11) {
-    return Array.from({ length: 11 }, (_, n) => ({ action: `morning:${n}`, title: String(n) }));
-  }
-  const actions = [];
-  if (max >= 1 && Number.isInteger(data.after_stiffness)) {
-    actions.push({ action: `morning:${data.after_stiffness}`, title: `Same as after the run (${data.after_stiffness}/10)` });
-  }
-  if (max >= 2) actions.push({ action: "open", title: "Answer 0–10" });
-  return actions;
+  // Where the browser shows enough buttons, every answer 0-10 is one tap.
+  if (max >= 11) return Array.from({ length: 11 }, (_, n) => ({ action: `morning:${n}`, title: String(n) }));
+  return offered.slice(0, max);
 }
 
 function notificationFor(payload) {
-  const data = { ...(payload.data || {}), kind: payload.kind || "info", url: safePath(payload.url) };
+  const url = safePath(payload.url);
+  const kind = payload.kind || "info";
+  const data = { kind, url, id: payload.id || null, run_id: kind === "morning_checkin" ? checkInRun(url) : null };
+  const offered = Array.isArray(payload.actions) ? payload.actions.filter((a) => a && a.action && a.title) : [];
   const options = {
     body: payload.body || "",
-    tag: payload.tag || data.kind,
-    renotify: Boolean(payload.tag),
+    tag: payload.tag || kind,
+    renotify: true,
     icon: "/img/icons/icon-192.png",
     badge: "/img/icons/icon-192.png",
     data,
+    actions: data.run_id ? checkInActions(offered) : offered.slice(0, (self.Notification && Notification.maxActions) || 0),
   };
-  if (data.kind === "morning_checkin" && data.run_id) options.actions = checkInActions(data);
-  else if (Array.isArray(payload.actions)) options.actions = payload.actions.slice(0, (self.Notification && Notification.maxActions) || 0);
   return [payload.title || "Limber", options];
 }
 

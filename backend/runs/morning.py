@@ -43,6 +43,18 @@ WORKOUT_LABELS = {
     "other": "other runs",
 }
 
+# One run of each workout type, as a sentence names it.
+RUN_NOUNS = {
+    "easy": "easy run",
+    "long": "long run",
+    "tempo": "tempo run",
+    "intervals": "interval session",
+    "hills": "hill workout",
+    "race": "race",
+    "walk": "walk",
+    "other": "run",
+}
+
 
 def meaningful_drop(after_run: int, morning: int) -> bool:
     drop = after_run - morning

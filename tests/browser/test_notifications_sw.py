@@ -191,20 +191,26 @@ def test_a_push_shows_a_notification_and_a_newer_one_replaces_it(new_context, ba
     shown = notifications(page, 1)
     assert [n["body"] for n in shown] == ["Two routines are waiting."]
 
+    run_id = "00000000-0000-4000-8000-000000000001"
     push(
         {
+            "id": "n-1",
             "title": "How is your back this morning?",
-            "body": "After yesterday's hills you noted 6/10.",
-            "url": "/",
-            "tag": "morning-checkin",
+            "body": "After yesterday's hill workout you noted 6/10.",
+            "url": f"/?checkin={run_id}",
+            "tag": "morning_checkin",
             "kind": "morning_checkin",
-            "data": {"run_id": "00000000-0000-4000-8000-000000000001", "after_stiffness": 6},
+            "actions": [
+                {"action": "morning:6", "title": "Same as after the run (6/10)"},
+                {"action": "open", "title": "Answer 0 to 10"},
+            ],
         }
     )
     shown = {n["tag"]: n for n in notifications(page, 2)}
-    assert set(shown) == {"reminder", "morning-checkin"}
-    checkin = shown["morning-checkin"]
-    assert checkin["data"]["run_id"] == "00000000-0000-4000-8000-000000000001"
+    assert set(shown) == {"reminder", "morning_checkin"}
+    checkin = shown["morning_checkin"]
+    assert checkin["data"]["run_id"] == run_id
+    assert checkin["data"]["url"] == f"/?checkin={run_id}"
     max_actions = page.evaluate("() => Notification.maxActions")
     if max_actions >= 11:
         assert checkin["actions"] == [f"morning:{n}" for n in range(11)]

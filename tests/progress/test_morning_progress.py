@@ -87,7 +87,9 @@ class TestRosterSaysStillStiff:
         body = practitioner_api.get(f"/api/v1/clients/{runner.id}/progress").get_json()
         assert body["stiffness"]["morning"]["lingering"] == 2
 
-    def test_mornings_older_than_six_weeks_do_not_count(self, practitioner_api, runner, linked, sql):
+    def test_mornings_older_than_six_weeks_do_not_count(
+        self, practitioner_api, runner, linked, sql
+    ):
         store_runs(sql, runner.id, hills_and_easy(today() - timedelta(days=50)))
         item = practitioner_api.get("/api/v1/clients").get_json()["items"][0]
         assert not any("morning" in r for r in item["reasons"])
