@@ -24,7 +24,7 @@ run: install
 	$(FLASK) seed
 	$(FLASK) demo
 	@echo "Limber is at http://$(HOST):$(PORT)  (API explorer: /api/docs)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	LIMBER_HOST=$(HOST) LIMBER_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 # The browser pass goes last so the run closes on a pytest summary line.
 test: test-sqlite test-postgres reliability test-browser

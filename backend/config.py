@@ -73,7 +73,7 @@ class BaseConfig:
     JOBS_RETRIES = 8
     JOBS_RETRY_DELAY = 5  # seconds; doubled after each failure
     # A delivery claimed this long ago and never finished was lost with its worker.
-    JOBS_STALE_AFTER = 600
+    JOBS_STALE_AFTER = 1800  # longer than the longest gap between retries
 
     # Notifications (docs/notifications.md). Links in emails and pushes start here.
     PUBLIC_URL = "http://127.0.0.1:5000"

@@ -81,13 +81,3 @@ def failed(clear: bool) -> None:
         db.session.execute(delete(JobFailure))
         db.session.commit()
         click.echo(f"Cleared {len(rows)}.")
-
-
-@jobs_cli.command("healthcheck")
-@click.argument("heartbeat", type=click.Path(dir_okay=False))
-@click.option("--max-age", default=60, show_default=True)
-def healthcheck(heartbeat: str, max_age: int) -> None:
-    """Exit 0 when the consumer's heartbeat file is fresh (Compose healthcheck)."""
-    path = Path(heartbeat)
-    if not path.exists() or time.time() - path.stat().st_mtime > max_age:
-        raise SystemExit(1)

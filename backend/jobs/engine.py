@@ -31,7 +31,9 @@ class LimberHuey(Huey):
     however many workers run, each periodic task is enqueued once per tick.
     """
 
-    def read_periodic(self, timestamp: datetime) -> list[Any]:
+    def read_periodic(self, timestamp: datetime | None) -> list[Any]:
+        if timestamp is None:
+            timestamp = self._get_timestamp()
         due = super().read_periodic(timestamp)
         if not due:
             return due

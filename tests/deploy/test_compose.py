@@ -55,8 +55,26 @@ class TestComposeFile:
             pytest.skip("no shared schema beside this checkout")
         assert json.loads(VENDORED_SCHEMA.read_text()) == json.loads(SHARED_SCHEMA.read_text())
 
-    def test_it_has_the_four_services(self):
-        assert set(_compose()["services"]) == {"db", "redis", "web", "proxy"}
+    def test_it_has_the_five_services(self):
+        assert set(_compose()["services"]) == {"db", "redis", "web", "worker", "proxy"}
+
+    def test_the_worker_runs_a_consumer_from_the_web_image(self):
+        compose = _compose()
+        worker, web = compose["services"]["worker"], compose["services"]["web"]
+        assert worker["image"] == web["image"] and worker["build"] == web["build"]
+        assert worker["command"][:5] == ["flask", "--app", "backend", "jobs", "worker"]
+        assert worker["environment"] == web["environment"]
+        assert worker["depends_on"] == {
+            "db": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }
+        beat = worker["command"][worker["command"].index("--heartbeat") + 1]
+        assert beat in " ".join(worker["healthcheck"]["test"])
+
+    def test_redis_keeps_the_job_queue_on_disk(self):
+        redis = _compose()["services"]["redis"]
+        assert redis["command"][redis["command"].index("--appendonly") + 1] == "yes"
+        assert redis["volumes"][0].split(":")[1] == "/data"
 
     def test_it_keeps_postgres_data_in_a_named_volume(self):
         compose = _compose()

@@ -42,3 +42,11 @@ def immediate_jobs(app: Flask, tmp_path: Any) -> Iterator[Any]:
     finally:
         huey.immediate = False
         app.config["MAIL_DIR"] = old
+
+
+@pytest.fixture
+def linked(runner_api: Any, practitioner_api: Any) -> None:
+    """The `runner` consents to the `practitioner`."""
+    from tests.practice.support import link
+
+    link(runner_api, practitioner_api)
