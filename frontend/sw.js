@@ -239,6 +239,10 @@ async function answerFromNotification(notification, value) {
   const body = { morning_stiffness: value, morning_at: new Date().toISOString() };
   const result = await submit("morning", `/runs/${runId}/morning`, body, userId, { run_id: runId }, { method: "PUT", id: `morning:${runId}` });
   if (result.outcome === "refused") return openView("/");
+  if (result.outcome === "kept" && self.registration.sync) {
+    // No network: ask for a Background Sync so the answer goes out once it is back.
+    await self.registration.sync.register(SYNC_TAG).catch(() => {});
+  }
   const text =
     result.outcome === "kept"
       ? `${value}/10 saved on this phone; it will be sent when you are back online.`
