@@ -15,15 +15,24 @@ from tests.browser.conftest import api_json, sign_up, unique_email, wait_for_ser
 pytestmark = pytest.mark.browser
 
 
+POST_JS = """async ([path, body]) => {
+  const csrf = await fetch('/api/v1/auth/csrf', { credentials: 'same-origin', cache: 'no-store' });
+  const token = (await csrf.json()).csrf_token;
+  const res = await fetch(path, {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}"""
+
+
 def post_json(page: Page, path: str, body: dict) -> dict:
-    token = api_json(page, "/api/v1/auth/csrf")["csrf_token"]
-    res = page.request.post(
-        path,
-        data=json.dumps(body),
-        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
-    )
-    assert res.ok, f"POST {path}: {res.status} {res.text()[:300]}"
-    return json.loads(res.text())
+    """POST from inside the page, so the request uses exactly the page's session."""
+    page.wait_for_load_state("networkidle")
+    res = page.evaluate(POST_JS, [path, body])
+    assert 200 <= res["status"] < 300, res
+    return res["body"]
 
 
 def run_yesterday(page: Page) -> dict:
