@@ -112,6 +112,11 @@ def _real_ids(world: World, actor: str) -> dict[str, str]:
         "client_id": str(client_id),
         "assignment_id": first(practitioner, f"/api/v1/clients/{client_id}/assignments"),
         "alert_id": first(practitioner, "/api/v1/alerts"),
+        # Runner A's private calendar address (the token is the path's only credential).
+        "token": runner.post("/api/v1/me/calendar-feed")
+        .get_json()["url"]
+        .rsplit("/", 1)[1]
+        .removesuffix(".ics"),
     }
 
 
