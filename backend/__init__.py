@@ -63,7 +63,8 @@ def register_extensions(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     import backend.jobs.models
     import backend.notifications.practice
-    import backend.notifications.service  # noqa: F401  (registers the tasks)
+    import backend.notifications.service
+    import backend.reminders.tasks  # noqa: F401  (registers the tasks)
     from backend.jobs import init_app
 
     init_app(app)
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp
+    from backend.reminders.routes import blp as calendar_blp
     from backend.routines.routes import blp as library_blp
     from backend.routines.routes import plan_blp
     from backend.runs.routes import blp as runs_blp
@@ -119,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         clients_blp,
         alerts_blp,
         outcomes_blp,
+        calendar_blp,
         notifications_blp,
         unsubscribe_blp,
     ):

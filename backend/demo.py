@@ -84,6 +84,7 @@ def create_demo(now: datetime | None = None) -> bool:
             create_run(runner, data)
     _routines(coach, runners, now, rng)
     _questionnaires(runners, now)
+    _mornings(runners, now)
     _seen_older_alerts(coach, now)
     db.session.add_all(
         ClientNote(practitioner_id=coach.id, runner_id=runners[kind].id, body=body)
@@ -201,6 +202,44 @@ def _questionnaires(runners: dict[str, User], now: datetime) -> None:
                         fingerprint="demo",
                     )
                 )
+
+
+def _mornings(runners: dict[str, User], now: datetime) -> None:
+    """Next-morning answers on past runs: hill runs linger for the hills story, most
+    others ease overnight. The improving runner's run yesterday is left unanswered, so
+    Today asks about it."""
+    rng = random.Random(11)  # noqa: S311 - repeatable demo data, not security
+    yesterday = (now - timedelta(days=1)).date()
+    improving = runners["improving"]
+    if not db.session.scalar(
+        select(Run.id).where(Run.user_id == improving.id, Run.local_date == yesterday)
+    ):
+        create_run(
+            improving,
+            {
+                "started_at": _evening(yesterday) - timedelta(hours=1),
+                "distance_km": 6.2,
+                "duration_s": 2140,
+                "surface": "road",
+                "workout_type": "easy",
+                "stiffness": 3,
+                "stiffness_areas": ["low_back"],
+                "red_flags": [],
+                "notes": "",
+            },
+        )
+    for kind, runner in runners.items():
+        for run in db.session.scalars(
+            select(Run).where(Run.user_id == runner.id, Run.local_date < yesterday)
+        ):
+            lingers = run.workout_type == "hills" and kind in ("hills", "flagged")
+            if not lingers and rng.random() < 0.2:
+                continue  # not every morning gets an answer
+            ease = rng.choice([0, 1]) if lingers else rng.choice([2, 3, 4])
+            run.morning_stiffness = max(0, run.stiffness - ease)
+            run.morning_at = datetime.combine(
+                run.local_date + timedelta(days=1), time(7, 15), tzinfo=UTC
+            )
     db.session.commit()
 
 

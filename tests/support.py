@@ -84,6 +84,9 @@ class Api:
     def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
         return self._unsafe("PATCH", path, json, **kwargs)
 
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self._unsafe("PUT", path, json, **kwargs)
+
     def delete(self, path: str, json: Any = None, **kwargs: Any) -> Any:
         return self._unsafe("DELETE", path, json, **kwargs)
 

@@ -19,6 +19,7 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from backend.links import absolute
 from backend.notifications.models import NOTIFICATION_KINDS
 
 log = logging.getLogger(__name__)
@@ -56,15 +57,6 @@ def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
     if not isinstance(data, dict) or data.get("k") not in NOTIFICATION_KINDS:
         return None
     return str(data.get("u")), str(data["k"])
-
-
-def absolute(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return url
-    # A job has no request to take an address from; without PUBLIC_URL the links point at
-    # the address `make run` serves on.
-    base = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
-    return base.rstrip("/") + "/" + url.lstrip("/")
 
 
 def compose(user: Any, notification: Any) -> EmailMessage:

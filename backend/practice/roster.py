@@ -14,8 +14,12 @@ from backend.dates import local_today
 from backend.outcomes.service import worsening_among
 from backend.practice import alerts
 from backend.practice.service import client_activity
-from backend.progress.service import recent_trends
+from backend.progress.service import morning_after_many, recent_trends
 from backend.routines.service import adherence_for_many
+from backend.runs.morning import still_stiff_phrase
+
+# Next-morning patterns are read over this many days.
+MORNING_DAYS = 42
 
 LOW_ADHERENCE = 0.5
 LEVEL_LABELS = {
@@ -31,9 +35,12 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     ids = [c.id for c in clients]
     open_alerts = alerts.open_alert_summary(practitioner.id)
     # Each client's own calendar: "today" and the last 14 days are where they live.
-    trends = recent_trends(ids, {c.id: local_today(c, now) for c in clients})
+    todays = {c.id: local_today(c, now) for c in clients}
+    trends = recent_trends(ids, todays)
     adherence = adherence_for_many(ids, None, None, window_days=14)
     worsening = worsening_among(ids)
+    latest = max(todays.values(), default=now.date())
+    mornings = morning_after_many(ids, latest - timedelta(days=MORNING_DAYS - 1), latest)
     record_access(practitioner.id, ids, "summary")
 
     items = []
@@ -52,7 +59,11 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
             "open_alerts": {"count": count, "highest_level": highest},
             "outcomes_worse": worsening.get(c.id, []),
         }
-        item["reasons"] = _reasons(item, now - c.last_active)
+        item["reasons"] = _reasons(item, now - c.last_active) + [
+            still_stiff_phrase(w["workout_type"])
+            for w in mornings[c.id]["by_workout_type"]
+            if w["lingers"]
+        ]
         item["needs_attention"] = bool(item["reasons"])
         items.append(item)
     items.sort(key=_attention_order)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -18,6 +18,7 @@ from backend.consent import (
 )
 from backend.dates import local_today
 from backend.db import utcnow
+from backend.links import public_url
 from backend.pagination import PageArgs
 from backend.practice import alerts, roster, service
 from backend.practice.export import content_disposition, export_csv
@@ -58,16 +59,6 @@ consent_blp = Blueprint(
 
 # Every /clients/{id} route: unknown, or not sharing with you, looks the same.
 _NOT_A_CLIENT = {"description": "No such client, or they do not share their data with you"}
-
-
-def public_url() -> str:
-    """The address people use, from PUBLIC_URL; never from the request's Host header,
-    which anyone can set. Without the setting, development uses the address it runs on
-    and production gives a link relative to the site."""
-    configured = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    if configured or current_app.config["LIMBER_ENV"] == "production":
-        return configured
-    return request.host_url.rstrip("/")
 
 
 def _invite_out(invite: Any) -> dict[str, Any]:

@@ -29,6 +29,9 @@ class DayPoint(BaseSchema):
     date = fields.Date(required=True)
     mean = fields.Float(required=True)
     runs = fields.Integer(required=True)
+    # The next-morning answers for that day's runs (null: none answered).
+    morning_mean = fields.Float(required=True, allow_none=True)
+    morning_runs = fields.Integer(required=True)
 
 
 class WeekPoint(BaseSchema):
@@ -52,8 +55,23 @@ class TrendOut(BaseSchema):
     enough_data = fields.Boolean(required=True)
 
 
+class MorningByWorkout(BaseSchema):
+    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
+    answered = fields.Integer(required=True)
+    lingering = fields.Integer(required=True)
+    lingers = fields.Boolean(required=True)
+
+
+class MorningOut(BaseSchema):
+    answered = fields.Integer(required=True)
+    passing = fields.Integer(required=True)
+    lingering = fields.Integer(required=True)
+    by_workout_type = fields.List(fields.Nested(MorningByWorkout), required=True)
+
+
 class StiffnessOut(BaseSchema):
     series = fields.List(fields.Nested(DayPoint), required=True)
+    morning = fields.Nested(MorningOut, required=True)
     weekly = fields.List(fields.Nested(WeekPoint), required=True)
     trend = fields.Nested(TrendOut, required=True)
 

@@ -17,6 +17,7 @@ from backend.progress.sql import week_start
 from backend.routines.service import adherence_for_many
 from backend.runs.estimate import LoadModel
 from backend.runs.models import Run
+from backend.runs.morning import lingering_sql, lingers_after
 from backend.runs.service import load_model
 
 DEFAULT_WEEKS = 12
@@ -53,9 +54,14 @@ def progress_for(runner: User, start: date, end: date, today: date) -> dict[str,
     candidates += [stats.FactorStat("surface", v, n, s) for v, n, s in by_surface]
     candidates += _long_and_heavy(where, heavy_weeks)
 
+    mornings = _morning_by_day(where)
     return {
         "stiffness": {
-            "series": [{"date": d, "mean": _r(m), "runs": n} for d, m, n in daily],
+            "series": [
+                {"date": d, "mean": _r(m), "runs": n, **mornings.get(d, _NO_MORNING)}
+                for d, m, n in daily
+            ],
+            "morning": morning_after_many([runner.id], start, end)[runner.id],
             "weekly": [{"week_start": w, "mean": _r(m), "runs": n} for w, m, n, _ in weekly],
             "trend": recent_trends([runner.id], {runner.id: end})[runner.id],
         },
@@ -215,3 +221,56 @@ def recent_trends(
         if todays[rid] - window < day <= todays[rid]:
             runs[rid].append((at, day, stiffness))
     return {rid: stats.trend(r) for rid, r in runs.items()}
+
+
+# --- the next morning (additive: see backend/runs/morning.py for the rules) -------------
+
+_NO_MORNING: dict[str, Any] = {"morning_mean": None, "morning_runs": 0}
+
+
+def _morning_by_day(where: tuple[ColumnElement[bool], ...]) -> dict[date, dict[str, Any]]:
+    """The mean next-morning stiffness per run day, for days with an answer (one statement)."""
+    rows = db.session.execute(
+        select(Run.local_date, func.avg(Run.morning_stiffness), func.count(Run.morning_stiffness))
+        .where(*where, Run.morning_stiffness.is_not(None))
+        .group_by(Run.local_date)
+    ).all()
+    return {d: {"morning_mean": _r(m), "morning_runs": n} for d, m, n in rows}
+
+
+def morning_after_many(
+    runner_ids: list[uuid.UUID], start: date, end: date
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Per runner: answered runs, how many passed or lingered, and per workout type (one
+    statement). `lingers` marks the workout types with a pattern of lingering mornings."""
+    lingered = func.sum(case((lingering_sql(Run.stiffness, Run.morning_stiffness), 1), else_=0))
+    rows = db.session.execute(
+        select(Run.user_id, Run.workout_type, func.count(Run.morning_stiffness), lingered)
+        .where(
+            Run.user_id.in_(runner_ids),
+            Run.local_date >= start,
+            Run.local_date <= end,
+            Run.morning_stiffness.is_not(None),
+        )
+        .group_by(Run.user_id, Run.workout_type)
+        .order_by(Run.user_id, Run.workout_type)
+    ).all()
+    result: dict[uuid.UUID, dict[str, Any]] = {
+        rid: {"answered": 0, "passing": 0, "lingering": 0, "by_workout_type": []}
+        for rid in runner_ids
+    }
+    for rid, workout_type, answered, lingering in rows:
+        summary = result[rid]
+        lingering = int(lingering or 0)
+        summary["answered"] += answered
+        summary["lingering"] += lingering
+        summary["passing"] += answered - lingering
+        summary["by_workout_type"].append(
+            {
+                "workout_type": workout_type,
+                "answered": answered,
+                "lingering": lingering,
+                "lingers": lingers_after(answered, lingering),
+            }
+        )
+    return result

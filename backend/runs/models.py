@@ -46,6 +46,7 @@ class Run(Base):
         Index("ix_runs_user_id_started_at", "user_id", "started_at"),
         Index("ix_runs_user_id_local_date", "user_id", "local_date"),
         CheckConstraint("stiffness BETWEEN 0 AND 10", name="stiffness"),
+        CheckConstraint("morning_stiffness BETWEEN 0 AND 10", name="morning_stiffness"),
         CheckConstraint("distance_km > 0 AND distance_km <= 300", name="distance"),
         CheckConstraint("duration_s > 0", name="duration"),
         CheckConstraint(_in("surface", SURFACES), name="surface"),
@@ -69,6 +70,9 @@ class Run(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     # The runner's body weight when the run was logged, so its figures never change later.
     body_weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    # The next-morning check-in: stiffness 0-10 the morning after, and when it was given.
+    morning_stiffness: Mapped[int | None] = mapped_column(Integer)
+    morning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hash of the create request, to tell a retry from a different run with the same id.
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from backend.access import access
 from backend.runs import service
-from backend.runs.schemas import RunIn, RunOut, RunPage, RunPatch, RunQueryArgs
+from backend.runs.schemas import MorningIn, RunIn, RunOut, RunPage, RunPatch, RunQueryArgs
 
 blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs and stiffness")
 
@@ -58,3 +58,16 @@ class RunItem(MethodView):
     def delete(self, run_id: uuid.UUID) -> None:
         """Delete one of my runs"""
         service.delete_run(current_user, run_id)
+
+
+@blp.route("/<uuid:run_id>/morning")
+class RunMorning(MethodView):
+    @access("runner")
+    @blp.arguments(MorningIn)
+    @blp.response(201, RunOut)
+    @blp.alt_response(200, schema=RunOut, description="The same answer was already stored")
+    @blp.alt_response(409, description="A different answer is already stored for this run")
+    def put(self, data: dict[str, Any], run_id: uuid.UUID) -> Any:
+        """Answer the next-morning check-in for one of my runs (stored once)"""
+        run, stored = service.answer_morning(current_user, run_id, data)
+        return _out(run), 201 if stored else 200

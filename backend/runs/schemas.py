@@ -48,10 +48,24 @@ class RunIn(_RunFields):
 
 
 class RunPatch(_RunFields):
+    # A correction of the next-morning answer (null clears it); see docs/api.md.
+    morning_stiffness = fields.Integer(
+        validate=validate.Range(min=0, max=10), strict=True, allow_none=True
+    )
+
     @validates_schema
     def _not_empty(self, data: dict[str, object], **_: object) -> None:
         if not data:
             raise ValidationError("Send at least one field to change.")
+
+
+class MorningIn(BaseSchema):
+    morning_stiffness = fields.Integer(
+        required=True, validate=validate.Range(min=0, max=10), strict=True
+    )
+    # When the runner answered (an answer replayed from the offline outbox keeps its
+    # own time); defaults to when the server receives it.
+    morning_at = AwareDateTime()
 
 
 class RunQueryArgs(PageArgs):
@@ -97,6 +111,11 @@ class RunOut(BaseSchema):
         allow_none=True,
         required=True,
         metadata={"description": "The body weight the figures use: as logged with the run"},
+    )
+    morning_stiffness = fields.Integer(required=True, allow_none=True)
+    morning_at = fields.AwareDateTime(format="iso", required=True, allow_none=True)
+    morning_course = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(("passing", "lingering"))
     )
     estimate = fields.Nested(EstimateOut, required=True)
     advice = fields.Nested(AdviceOut, required=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
@@ -12,13 +12,14 @@ from sqlalchemy import select
 from backend.auth.models import User
 from backend.dates import local_date_of
 from backend.db import utcnow
-from backend.errors import NotFound, Unprocessable
+from backend.errors import Conflict, NotFound, Unprocessable
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.pagination import paginate
 from backend.runs import plausibility
 from backend.runs.estimate import Cadence, LoadModel, Range, estimate_load
 from backend.runs.models import Run
+from backend.runs.morning import course
 from backend.runs.signals import run_deleted, run_saved
 from backend.runs.triage import advice, triage_level
 
@@ -36,7 +37,9 @@ def load_model() -> LoadModel:
 
 def _apply(run: Run, data: dict[str, Any], user: User) -> None:
     for key, value in data.items():
-        if key != "id":
+        if key == "morning_stiffness":
+            _correct_morning(run, value)
+        elif key != "id":
             setattr(run, key, sorted(set(value)) if isinstance(value, list) else value)
     problems = plausibility.problems(
         run.distance_km, run.duration_s, run.workout_type, run.started_at, utcnow()
@@ -87,6 +90,48 @@ def update_run(user: User, run_id: uuid.UUID, changes: dict[str, Any]) -> Run:
     return run
 
 
+# Slack for a phone clock that runs a little fast.
+_CLOCK_SLACK = timedelta(minutes=5)
+
+
+def _correct_morning(run: Run, value: int | None) -> None:
+    """PATCH rule: a new value replaces the answer (its time kept); null clears it."""
+    if value is None:
+        run.morning_stiffness, run.morning_at = None, None
+        return
+    run.morning_stiffness = value
+    run.morning_at = run.morning_at or utcnow()
+
+
+def answer_morning(user: User, run_id: uuid.UUID, data: dict[str, Any]) -> tuple[Run, bool]:
+    """Store the next-morning answer once; (run, stored now).
+
+    The same answer again is a retry and changes nothing; a different one once an
+    answer is stored is a conflict (a correction goes through PATCH on the run).
+    """
+    run = get_run(user, run_id)
+    value = data["morning_stiffness"]
+    if run.morning_stiffness is not None:
+        if run.morning_stiffness == value:
+            return run, False
+        raise Conflict(
+            "This run already has a morning answer; change it by editing the run.",
+            errors={"json": {"morning_stiffness": ["Already answered for this run."]}},
+        )
+    now = utcnow()
+    at = data.get("morning_at") or now
+    if at < run.started_at or at > now + _CLOCK_SLACK:
+        raise Unprocessable(
+            "The answer must be given after the run and not in the future.",
+            errors={
+                "json": {"morning_at": ["Must be after the run started and not in the future."]}
+            },
+        )
+    run.morning_stiffness, run.morning_at = value, at
+    db.session.commit()
+    return run, True
+
+
 def delete_run(user: User, run_id: uuid.UUID) -> None:
     run = get_run(user, run_id)
     db.session.delete(run)
@@ -132,6 +177,9 @@ def present(run: Run, user: User, model: LoadModel | None = None) -> dict[str, A
         "red_flags": run.red_flags or [],
         "notes": run.notes or "",
         "body_weight_kg": weight_for(run, user),
+        "morning_stiffness": run.morning_stiffness,
+        "morning_at": run.morning_at,
+        "morning_course": course(run.stiffness, run.morning_stiffness),
         "estimate": estimate_load(
             run.distance_km,
             run.duration_s,

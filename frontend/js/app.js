@@ -241,7 +241,7 @@ async function refreshStatus() {
       h(
         "div",
         { class: "notice notice-error refused", role: "alert" },
-        h("p", {}, `A ${item.kind === "run" ? "run" : "routine"} saved on this device was not accepted: ${item.reason || "it was refused"}.`),
+        h("p", {}, `A ${{ run: "run", morning: "morning answer" }[item.kind] || "routine"} saved on this device was not accepted: ${item.reason || "it was refused"}.`),
         item.fields && Object.keys(item.fields).length
           ? h("p", {}, Object.entries(item.fields).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; "))
           : null,
@@ -325,6 +325,13 @@ async function registerServiceWorker() {
     // Accepted in another tab: this page still runs the old code, so offer a reload
     // rather than losing what the user may be typing.
     banner("updated", "Limber was updated in another tab.", "Reload", () => location.reload());
+  });
+  // A tapped notification asks the open tab to show its view (sw.js, notificationclick).
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const msg = event.data || {};
+    if (msg.type === "NAVIGATE" && typeof msg.url === "string" && msg.url.startsWith("/") && !msg.url.startsWith("//")) {
+      navigate(msg.url);
+    }
   });
   try {
     const reg = await navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" });

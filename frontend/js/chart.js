@@ -125,12 +125,12 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
       h(
         "table",
         {},
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Workout"), h("th", { scope: "col" }, "Surface"), h("th", { scope: "col" }, "Stiffness"))),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Workout"), h("th", { scope: "col" }, "Surface"), h("th", { scope: "col" }, "Stiffness"), h("th", { scope: "col" }, "Next morning"))),
         h(
           "tbody",
           {},
           sorted.map((r) =>
-            h("tr", {}, h("td", {}, formatDate(r.started_at)), h("td", {}, labelOf(WORKOUTS, r.workout_type)), h("td", {}, labelOf(SURFACES, r.surface)), h("td", {}, String(r.stiffness))),
+            h("tr", {}, h("td", {}, formatDate(r.started_at)), h("td", {}, labelOf(WORKOUTS, r.workout_type)), h("td", {}, labelOf(SURFACES, r.surface)), h("td", {}, String(r.stiffness)), h("td", {}, r.morning_stiffness == null ? "–" : String(r.morning_stiffness))),
           ),
         ),
       ),
@@ -151,6 +151,9 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
   };
   const ys = column(sorted.map((r, i) => [runXs[i], r.stiffness]));
   const lineData = lines.map((l) => column(l.points.map((p) => [seconds(p.at), p.score])));
+  // The next-morning answers, where given: open marks on a dashed line.
+  const mornings = column(sorted.map((r, i) => [runXs[i], r.morning_stiffness == null ? null : r.morning_stiffness]));
+  const hasMornings = sorted.some((r) => r.morning_stiffness != null);
   const text = cssVar("--text", "#1a1a1a");
   const grid = cssVar("--border", "#ccc");
   const line = cssVar("--muted", "#888");
@@ -167,6 +170,15 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
       const [colour, shape] = MARKS[by][run[by]] || MARKS[by].other;
       ctx.fillStyle = colour;
       drawMark(ctx, shape, u.valToPos(runXs[i], "x", true), u.valToPos(run.stiffness, "y", true), r);
+    }
+    ctx.lineWidth = 2 * devicePixelRatio;
+    for (let i = 0; i < sorted.length; i += 1) {
+      const morning = sorted[i].morning_stiffness;
+      if (morning == null) continue;
+      const [colour, shape] = MARKS[by][sorted[i][by]] || MARKS[by].other;
+      ctx.fillStyle = surfaceBg;
+      ctx.strokeStyle = colour;
+      drawMark(ctx, shape, u.valToPos(runXs[i], "x", true), u.valToPos(morning, "y", true), r * 0.85);
     }
     ctx.restore();
   };
@@ -186,15 +198,26 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
       series: [
         {},
         { label: "Stiffness", stroke: line, width: 1.5, points: { show: false }, spanGaps: true },
+        { label: "Next morning", stroke: line, width: 1.5, dash: [6, 4], spanGaps: true, points: { show: false } },
         ...lines.map((l) => ({ label: l.label, stroke: l.colour, width: 2, dash: l.dash, spanGaps: true, points: { show: true, size: 7, stroke: l.colour, fill: l.colour } })),
       ],
       hooks: { draw: [drawMarks] },
     },
-    [xs, ys, ...lineData],
+    [xs, ys, mornings, ...lineData],
     plotBox,
   );
 
-  const refreshLegend = () => legendBox.replaceChildren(legend(by, new Set(sorted.map((r) => r[by]))));
+  const morningKey = hasMornings
+    ? h(
+        "p",
+        { class: "hint chart-lines" },
+        h("span", { class: "line-key line-solid", "aria-hidden": "true" }),
+        " Filled marks, solid line: straight after the run. ",
+        h("span", { class: "line-key line-dashed", "aria-hidden": "true" }),
+        " Open marks, dashed line: the next morning.",
+      )
+    : null;
+  const refreshLegend = () => legendBox.replaceChildren(legend(by, new Set(sorted.map((r) => r[by]))), ...(morningKey ? [morningKey] : []));
   refreshLegend();
   toggle.addEventListener("click", (event) => {
     const btn = event.target.closest("button");

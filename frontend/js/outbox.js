@@ -69,11 +69,13 @@ export async function forgetUser(userId) {
   changed();
 }
 
-export async function enqueue(kind, path, body, userId, meta = {}) {
+// `options.method` (default POST) and `options.id` (default the body's id) serve writes
+// that are not creates: an answer stored on an existing record, say, keyed by that record.
+export async function enqueue(kind, path, body, userId, meta = {}, { method = "POST", id = body.id } = {}) {
   const item = {
-    id: body.id,
+    id,
     kind,
-    method: "POST",
+    method,
     path,
     body,
     meta,
@@ -116,8 +118,8 @@ function withLock(fn) {
  * Saves a write in the outbox, then tries to send it straight away.
  * Resolves to {outcome: "sent" | "kept" | "refused", data?, error?}.
  */
-export async function submit(kind, path, body, userId, meta = {}) {
-  const item = await enqueue(kind, path, body, userId, meta);
+export async function submit(kind, path, body, userId, meta = {}, options = {}) {
+  const item = await enqueue(kind, path, body, userId, meta, options);
   const result = await withLock(async () => {
     const still = await get(item.id, items);
     if (!still) return { outcome: "sent", item, data: null };

@@ -41,6 +41,12 @@ def store_runs(sql: Any, user_id: uuid.UUID, runs: list[dict[str, Any]]) -> None
                 "red_flags": run.get("red_flags", []),
                 "advice_level": run.get("advice_level", "none"),
                 "notes": run.get("notes", ""),
+                "morning_stiffness": run.get("morning_stiffness"),
+                "morning_at": (
+                    datetime.combine(day, time(7, 0), tzinfo=UTC) + timedelta(days=1)
+                    if run.get("morning_stiffness") is not None
+                    else None
+                ),
                 "fingerprint": "test",
                 "created_at": datetime.now(UTC),
                 "updated_at": datetime.now(UTC),

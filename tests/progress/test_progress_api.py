@@ -20,6 +20,7 @@ class TestProgress:
         assert body == {
             "stiffness": {
                 "series": [],
+                "morning": {"answered": 0, "passing": 0, "lingering": 0, "by_workout_type": []},
                 "weekly": [],
                 "trend": {
                     "direction": "steady",
@@ -99,8 +100,20 @@ class TestProgress:
         )
         body = runner_api.get("/api/v1/progress").get_json()
         assert body["stiffness"]["series"] == [
-            {"date": week.isoformat(), "mean": 3.0, "runs": 2},
-            {"date": (week + timedelta(days=6)).isoformat(), "mean": 6.0, "runs": 1},
+            {
+                "date": week.isoformat(),
+                "mean": 3.0,
+                "runs": 2,
+                "morning_mean": None,
+                "morning_runs": 0,
+            },
+            {
+                "date": (week + timedelta(days=6)).isoformat(),
+                "mean": 6.0,
+                "runs": 1,
+                "morning_mean": None,
+                "morning_runs": 0,
+            },
         ]
         assert body["stiffness"]["weekly"] == [
             {"week_start": week.isoformat(), "mean": 4.0, "runs": 3}

@@ -153,6 +153,11 @@ def _real_ids(world: World, actor: str) -> dict[str, str]:
         # No passkey in this world (P would then need a second step to sign back in); the
         # password is checked before the lookup, and the fuzzer never knows it.
         "passkey_id": str(uuid.uuid4()),
+        # Runner A's private calendar address (the token is the path's only credential).
+        "feed_token": runner.post("/api/v1/me/calendar-feed")
+        .get_json()["url"]
+        .rsplit("/", 1)[1]
+        .removesuffix(".ics"),
         **_notification_ids(world, actor),
     }
 

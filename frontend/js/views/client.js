@@ -4,7 +4,7 @@ import { chips, checkedValues, field, formErrors, h, notice } from "../dom.js";
 import { WEEKDAYS, formatDate, formatDateTime, isoDate } from "../format.js";
 import { clientName, loadClient } from "./clientdata.js";
 import { chartLines, outcomesSection, scheduleForm, weeklyOutcomes } from "./outcomes.js";
-import { adherenceCalendar, byWorkout, bySurface, loadSection, runsTable, summaryCards, triggersSection } from "./parts.js";
+import { adherenceCalendar, byWorkout, bySurface, loadSection, morningSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Client";
 
@@ -192,6 +192,7 @@ export async function render(root, ctx) {
       alerts,
       summaryCards(progress),
       chartBox,
+      morningSection(progress, { who: "their" }),
       weeklyOutcomes(progress, sessions, assignments, outcomes, data.range),
       outcomesSection(outcomes, { who: "their", heading: "Questionnaire scores" }),
       outcomes.schedule ? scheduleForm(id, outcomes.schedule) : null,

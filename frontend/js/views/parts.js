@@ -170,7 +170,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
       h(
         "thead",
         {},
-        h("tr", {}, ["Date", "Distance", "Time", "Surface", "Workout", "Stiffness", "Flags"].map((c) => h("th", { scope: "col" }, c))),
+        h("tr", {}, ["Date", "Distance", "Time", "Surface", "Workout", "Stiffness", "Next morning", "Flags"].map((c) => h("th", { scope: "col" }, c))),
       ),
       h(
         "tbody",
@@ -185,6 +185,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
             h("td", {}, labelOf(SURFACES, r.surface)),
             h("td", {}, labelOf(WORKOUTS, r.workout_type)),
             h("td", {}, String(r.stiffness)),
+            h("td", {}, r.morning_stiffness == null ? "–" : String(r.morning_stiffness)),
             h("td", {}, (r.red_flags || []).length ? h("ul", { class: "flag-list" }, r.red_flags.map((f) => h("li", {}, labelOf(RED_FLAGS, f)))) : "–"),
           ),
         ),
@@ -249,4 +250,61 @@ export function adherenceCalendar(sessions, assignments, today, weeks = 5) {
     h("ul", { class: "calendar" }, cells),
     h("p", { class: "cal-key" }, h("span", {}, "Filled: done"), h("span", {}, "Dashed: planned, not done"), h("span", {}, "Grey: nothing planned")),
   );
+}
+
+const MORNING_AFTER = {
+  easy: "easy runs",
+  long: "long runs",
+  tempo: "tempo runs",
+  intervals: "intervals",
+  hills: "hills",
+  race: "races",
+  walk: "walks",
+  other: "other runs",
+};
+
+/**
+ * The next morning: how much of the stiffness passed overnight and how much lingered,
+ * per workout type. The rule (2 points or 30 %) is explained in docs/progress.md.
+ */
+export function morningSection(p, { who = "your" } = {}) {
+  const m = (p.stiffness && p.stiffness.morning) || { answered: 0, passing: 0, lingering: 0, by_workout_type: [] };
+  const box = h("section", { class: "card", "aria-labelledby": "morning-title" }, h("h2", { id: "morning-title" }, "The morning after"));
+  if (!m.answered) {
+    box.append(
+      h(
+        "p",
+        { class: "muted" },
+        who === "your"
+          ? "Answer \u201cHow is your back this morning?\u201d on Today after a run to see whether stiffness passes overnight or lingers."
+          : "No next-morning answers in this period yet.",
+      ),
+    );
+    return box;
+  }
+  box.append(
+    h(
+      "p",
+      {},
+      `${plural(m.answered, "run")} with a next-morning answer: stiffness eased overnight after ${m.passing} and was still there after ${m.lingering}.`,
+    ),
+  );
+  const patterns = m.by_workout_type.filter((w) => w.lingers);
+  if (patterns.length) {
+    box.append(
+      h(
+        "ul",
+        { class: "triggers" },
+        patterns.map((w) => h("li", {}, `Still stiff the morning after ${MORNING_AFTER[w.workout_type] || "runs"}: ${w.lingering} of ${plural(w.answered, "run")}.`)),
+      ),
+    );
+  }
+  box.append(
+    h(
+      "p",
+      { class: "hint" },
+      "\u201cEased\u201d means down by at least 2 points or 30 % by the morning, or down to 0\u20131; a change of that size is what studies of 0\u201310 ratings found people notice. It is a rough guide, not a diagnosis.",
+    ),
+  );
+  return box;
 }

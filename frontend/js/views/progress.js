@@ -1,7 +1,7 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { outcomesSection } from "./outcomes.js";
-import { byWorkout, bySurface, loadSection, rangeQuery, summaryCards, triggersSection } from "./parts.js";
+import { byWorkout, bySurface, loadSection, morningSection, rangeQuery, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Progress";
 
@@ -37,6 +37,7 @@ export async function render(root, ctx) {
     const chartBox = h("div", {});
     body.append(
       chartBox,
+      morningSection(progress, { who: "your" }),
       outcomesSection(outcomes, { who: "your", heading: "How you are doing" }),
       triggersSection(progress.triggers, { who: "your" }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),

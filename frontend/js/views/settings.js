@@ -4,6 +4,7 @@ import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
 import { twoStepSection } from "./twostep.js";
 import { notificationsSection } from "./notifications-settings.js";
+import { calendarSection } from "./calendarfeed.js";
 
 export const title = "Settings";
 
@@ -259,7 +260,7 @@ export async function render(root, ctx) {
   }
   root.append(section);
   section.append(profileSection(ctx));
-  if (user.role === "runner") section.append(practitionerSection(ctx));
+  if (user.role === "runner") section.append(practitionerSection(ctx), calendarSection());
   const [notifications, log, devices, twoStep] = await Promise.all([
     notificationsSection(ctx),
     user.role === "runner" ? accessLogSection() : null,

@@ -4,6 +4,7 @@ import { formatDate, isoDate } from "../format.js";
 import * as outbox from "../outbox.js";
 import { helpCard } from "./help.js";
 import { dueCard } from "./duecard.js";
+import { morningCards } from "./morning.js";
 
 export const title = "Today";
 
@@ -11,10 +12,12 @@ export async function render(root, ctx) {
   const today = isoDate(new Date(), ctx.user.timezone);
   const heading = h("h1", {}, "Today");
   const list = h("ul", { class: "routine-list", "aria-label": "Routines for today" });
+  const mornings = h("div", { class: "mornings" });
   const section = h(
     "section",
     {},
     h("div", { class: "view-head" }, heading, h("p", { class: "muted" }, formatDate(today, { weekday: "long", day: "numeric", month: "long" }))),
+    mornings,
     h(
       "div",
       { class: "card quick" },
@@ -30,8 +33,13 @@ export async function render(root, ctx) {
   section.querySelector(".quick").after(dueSlot);
   dueCard(ctx.user, today).then((card) => card && ctx.isCurrent() && dueSlot.replaceWith(card));
 
-  const [data, pending] = await Promise.all([api.get("/today", { date: today }), outbox.pending(ctx.user.id)]);
+  const [data, pending, cards] = await Promise.all([
+    api.get("/today", { date: today }),
+    outbox.pending(ctx.user.id),
+    morningCards(today, ctx),
+  ]);
   if (!ctx.isCurrent()) return;
+  mornings.replaceChildren(...cards);
   const waitingDone = new Set(
     pending.filter((p) => p.kind === "session" && p.meta && p.meta.local_date === today).map((p) => p.body.routine_id),
   );

@@ -1,0 +1,1 @@
+"""Runner reminders, the next-morning check-in and the private calendar feed."""

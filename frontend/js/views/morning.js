@@ -1,0 +1,110 @@
+// The next-morning check-in on Today: "How is your back this morning?" for each of
+// yesterday's runs without an answer. The answer goes through the outbox (PUT, keyed by
+// the run), so it is kept with no signal and sent once the network is back.
+
+import { api } from "../api.js";
+import { chips, checkedValue, h, notice } from "../dom.js";
+import { addDays, formatDistance } from "../format.js";
+import * as outbox from "../outbox.js";
+
+const COURSE_TEXT = {
+  passing:
+    "Easing off overnight. Stiffness that settles by the next morning is usually the body's short-term guarding after a run.",
+  lingering:
+    "Still there this morning. If this keeps happening after the same kind of run, it is worth showing your practitioner; the routines for today are a good place to start.",
+};
+
+export function morningPath(runId) {
+  return `/runs/${runId}/morning`;
+}
+
+const RUN_NOUN = {
+  easy: "easy run",
+  long: "long run",
+  tempo: "tempo run",
+  intervals: "interval session",
+  hills: "hill workout",
+  race: "race",
+  walk: "walk",
+};
+
+function afterText(run, user) {
+  const what = RUN_NOUN[run.workout_type] || "run";
+  return `After yesterday's ${formatDistance(run.distance_km, user)} ${what} you noted ${run.stiffness}/10.`;
+}
+
+function thanks(run, result) {
+  if (result.outcome === "kept") {
+    return notice("info", "Saved on this device. It will be sent when you are back online.");
+  }
+  const saved = result.data || {};
+  const course = saved.morning_course;
+  return notice(
+    "success",
+    h("strong", {}, `Saved: ${saved.morning_stiffness ?? "?"}/10 this morning.`),
+    course ? h("p", {}, COURSE_TEXT[course]) : null,
+  );
+}
+
+function card(run, ctx) {
+  const headingId = `morning-${run.id}`;
+  const scale = chips(
+    "Stiffness this morning",
+    `morning-${run.id}`,
+    Array.from({ length: 11 }, (_, i) => [String(i), String(i)]),
+    { columns: 11 },
+  );
+  scale.classList.add("scale");
+  scale.appendChild(h("p", { class: "hint scale-ends" }, h("span", {}, "0 = loose"), h("span", {}, "10 = can't bend")));
+  const status = h("div", { class: "morning-status" });
+  const button = h("button", { type: "submit", class: "btn btn-primary" }, "Save");
+  const form = h(
+    "form",
+    { class: "card morning-card", "aria-labelledby": headingId, dataset: { runId: run.id }, novalidate: true },
+    h("h2", { id: headingId, class: "h3" }, "How is your back this morning?"),
+    h("p", { class: "muted" }, afterText(run, ctx.user)),
+    scale,
+    button,
+    status,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const value = checkedValue(form, `morning-${run.id}`);
+    if (value === null) {
+      status.replaceChildren(notice("error", "Pick how stiff your back is this morning, 0 to 10."));
+      return;
+    }
+    button.disabled = true;
+    const body = { morning_stiffness: Number(value), morning_at: new Date().toISOString() };
+    try {
+      const result = await outbox.submit("morning", morningPath(run.id), body, ctx.user.id, { run_id: run.id }, { method: "PUT", id: `morning:${run.id}` });
+      if (result.outcome === "refused") {
+        button.disabled = false;
+        status.replaceChildren(notice("error", result.error.message || "That answer was not accepted."));
+        return;
+      }
+      form.replaceChildren(h("h2", { id: headingId, class: "h3" }, "This morning"), thanks(run, result));
+      form.querySelector(".notice")?.setAttribute("tabindex", "-1");
+      form.querySelector(".notice")?.focus();
+    } catch (err) {
+      button.disabled = false;
+      status.replaceChildren(notice("error", err.message || "Could not save."));
+    }
+  });
+  return form;
+}
+
+/** Cards for yesterday's unanswered runs (none when all are answered or waiting to send). */
+export async function morningCards(today, ctx) {
+  const yesterday = addDays(today, -1);
+  let runs = [];
+  try {
+    runs = (await api.get("/runs", { from: yesterday, to: yesterday, limit: 20 })).items || [];
+  } catch {
+    return [];
+  }
+  const waiting = new Set(
+    (await outbox.pending(ctx.user.id)).filter((p) => p.kind === "morning").map((p) => p.meta && p.meta.run_id),
+  );
+  return runs.filter((r) => r.morning_stiffness === null && !waiting.has(r.id)).map((r) => card(r, ctx));
+}

@@ -1,0 +1,3 @@
+from tests.practice.conftest import linked
+
+__all__ = ["linked"]

@@ -1,0 +1,3 @@
+from tests.routines.conftest import builtin, link, login
+
+__all__ = ["builtin", "link", "login"]
