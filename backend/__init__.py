@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
+    from backend.imports.routes import blp as imports_blp
     from backend.practice.routes import alerts_blp, clients_blp, consent_blp, practice_blp
     from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
         me_blp,
         privacy_blp,
         runs_blp,
+        imports_blp,
         library_blp,
         plan_blp,
         progress_blp,

@@ -59,7 +59,14 @@ class BaseConfig:
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_REGISTER = "10 per hour"
     RATELIMIT_WRITES = "240 per minute"
+    RATELIMIT_IMPORTS = "20 per hour"
     PROXY_FIX_X_FOR = 0
+
+    # Imports: uploads wait here until the job has read them. "thread" runs the job in a
+    # small pool inside the app process; "inline" runs it before the response (tests).
+    IMPORTS_SPOOL_DIR = str(INSTANCE_DIR / "imports")
+    IMPORTS_RUN = "thread"
+    IMPORTS_MAX_UPLOAD_BYTES = 200 * 1024 * 1024 + 64 * 1024  # one archive plus form overhead
 
     FRONTEND_DIR = str(Path(__file__).resolve().parent.parent / "frontend")
     JSON_LOGS = False
@@ -77,6 +84,7 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     RATELIMIT_ENABLED = False
+    IMPORTS_RUN = "inline"
 
 
 class ProductionConfig(BaseConfig):
@@ -103,6 +111,9 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "RATELIMIT_LOGIN": str,
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_WRITES": str,
+    "RATELIMIT_IMPORTS": str,
+    "IMPORTS_SPOOL_DIR": str,
+    "IMPORTS_RUN": str,
     "RATELIMIT_KEY_PREFIX": str,
     "LOG_LEVEL": str,
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},

@@ -80,7 +80,7 @@ def raise_for_run(run: Run) -> None:
                 run.id,
             )
         )
-    if run.stiffness >= HIGH_STIFFNESS:
+    if run.stiffness is not None and run.stiffness >= HIGH_STIFFNESS:
         new.append(
             _alert(
                 "high_stiffness",

@@ -47,6 +47,13 @@ def estimate_steps(distance_km: float, model: LoadModel = DEFAULT_MODEL) -> Rang
     return model.steps_per_mile.scaled(miles)
 
 
+def steps_from_cadence(cadence_spm: float, moving_s: float) -> Range:
+    """Steps counted from the recorded cadence: average steps per minute times the time
+    moving, give or take 3 % for how the device averages."""
+    steps = cadence_spm * moving_s / 60
+    return Range(steps * 0.97, steps * 1.03)
+
+
 def force_multiplier(workout_type: str, model: LoadModel = DEFAULT_MODEL) -> Range:
     return model.walk_bw if workout_type == "walk" else model.run_bw
 
@@ -56,8 +63,10 @@ def estimate_load(
     workout_type: str,
     body_weight_kg: float | None,
     model: LoadModel = DEFAULT_MODEL,
+    steps: Range | None = None,
 ) -> dict[str, dict[str, float | int]]:
-    steps = estimate_steps(distance_km, model)
+    """`steps`: a count from the run's recorded cadence, used instead of the pace model."""
+    steps = steps or estimate_steps(distance_km, model)
     bw = force_multiplier(workout_type, model)
     result: dict[str, dict[str, float | int]] = {
         "steps": steps.as_dict(),

@@ -16,7 +16,7 @@ from backend.errors import NotFound
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.pagination import paginate
-from backend.runs.estimate import LoadModel, Range, estimate_load
+from backend.runs.estimate import LoadModel, Range, estimate_load, steps_from_cadence
 from backend.runs.models import Run
 from backend.runs.signals import run_saved
 from backend.runs.triage import advice, triage_level
@@ -95,19 +95,33 @@ def delete_run(user: User, run_id: uuid.UUID) -> None:
 
 
 def list_runs(
-    user_id: uuid.UUID, start: date | None, end: date | None, limit: int, cursor: str | None
+    user_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    limit: int,
+    cursor: str | None,
+    awaiting_stiffness: bool = False,
 ) -> tuple[list[Run], str | None]:
     stmt = select(Run).where(Run.user_id == user_id)
     if start is not None:
         stmt = stmt.where(Run.local_date >= start)
     if end is not None:
         stmt = stmt.where(Run.local_date <= end)
+    if awaiting_stiffness:
+        stmt = stmt.where(Run.stiffness.is_(None))
     return paginate(stmt, Run.started_at, Run.id, limit, cursor, db.session)
 
 
 def runs_page(user: User, args: dict[str, Any]) -> dict[str, Any]:
     """A page of this user's runs as the API shows them (`RunQueryArgs` in)."""
-    runs, cursor = list_runs(user.id, args["from_"], args["to"], args["limit"], args["cursor"])
+    runs, cursor = list_runs(
+        user.id,
+        args["from_"],
+        args["to"],
+        args["limit"],
+        args["cursor"],
+        args.get("awaiting_stiffness", False),
+    )
     model, weight = load_model(), body_weight(user)
     return {"items": [present(r, weight, model) for r in runs], "next_cursor": cursor}
 
@@ -128,13 +142,46 @@ def present(
         "stiffness_areas": run.stiffness_areas or [],
         "red_flags": run.red_flags or [],
         "notes": run.notes or "",
+        **imported_figures(run),
         "estimate": estimate_load(
-            run.distance_km, run.workout_type, body_weight_kg, model or load_model()
+            run.distance_km,
+            run.workout_type,
+            body_weight_kg,
+            model or load_model(),
+            steps=recorded_steps(run),
         ),
         "advice": advice(run.red_flags or []),
         "created_at": run.created_at,
         "updated_at": run.updated_at,
     }
+
+
+IMPORTED_FIGURES = (
+    "source",
+    "title",
+    "utc_offset_min",
+    "moving_s",
+    "elapsed_s",
+    "elevation_gain_m",
+    "elevation_loss_m",
+    "avg_cadence_spm",
+    "terrain",
+    "uphill_share",
+    "downhill_share",
+)
+
+
+def imported_figures(run: Run) -> dict[str, Any]:
+    """What a watch or app file told about the run (None where it did not)."""
+    return {name: getattr(run, name) for name in IMPORTED_FIGURES} | {
+        "source": run.source or "typed"
+    }
+
+
+def recorded_steps(run: Run) -> Range | None:
+    if run.avg_cadence_spm and (run.moving_s or run.duration_s):
+        return steps_from_cadence(run.avg_cadence_spm, run.moving_s or run.duration_s)
+    return None
 
 
 def body_weight(user: User) -> float | None:
