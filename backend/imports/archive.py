@@ -34,7 +34,13 @@ class Limits:
 
 FORMATS = {".gpx": "gpx", ".tcx": "tcx", ".fit": "fit"}
 UPLOAD_SUFFIXES = (".gpx", ".tcx", ".fit", ".gpx.gz", ".tcx.gz", ".fit.gz", ".zip")
-STRAVA_RUNS = {"run": "run", "trail run": "run", "virtual run": "run", "walk": "walk", "hike": "walk"}
+STRAVA_RUNS = {
+    "run": "run",
+    "trail run": "run",
+    "virtual run": "run",
+    "walk": "walk",
+    "hike": "walk",
+}
 STRAVA_SURFACES = {"trail run": "trail", "virtual run": "treadmill"}
 
 
@@ -150,7 +156,9 @@ def _strava_entries(
         filename = record.get("Filename", "").strip()
         entry = Entry(label[:255], path, strava=record)
         if kind_key not in STRAVA_RUNS:
-            entry.skip = f"A {record.get('Activity Type') or 'non-run'} activity, not a run or walk."
+            entry.skip = (
+                f"A {record.get('Activity Type') or 'non-run'} activity, not a run or walk."
+            )
         elif filename:
             member = posixpath.normpath(posixpath.join(base, filename)) if base else filename
             info = by_name.get(member)
@@ -218,7 +226,7 @@ class _open:
 
     def __enter__(self) -> io.BufferedIOBase:
         if self.entry.member is None:
-            self.raw = open(self.entry.path, "rb")  # noqa: SIM115
+            self.raw = open(self.entry.path, "rb")
             return self.raw  # type: ignore[return-value]
         try:
             self.zf = zipfile.ZipFile(self.entry.path)

@@ -275,7 +275,9 @@ def read_tcx(data: bytes) -> Track:
             return None
 
     track = Track()
-    activity = next((el for el in root.iter() if isinstance(el.tag, str) and local(el) == "Activity"), None)
+    activity = next(
+        (el for el in root.iter() if isinstance(el.tag, str) and local(el) == "Activity"), None
+    )
     if activity is None:
         raise FileProblem("The TCX file holds no activity.")
     track.sport = activity.get("Sport", "")
@@ -302,8 +304,12 @@ def read_tcx(data: bytes) -> Track:
             points.append(
                 Point(
                     time=_parse_time(time_el.text if time_el is not None else None),  # type: ignore[attr-defined]
-                    lat=number(child(position, "LatitudeDegrees")) if position is not None else None,
-                    lon=number(child(position, "LongitudeDegrees")) if position is not None else None,
+                    lat=number(child(position, "LatitudeDegrees"))
+                    if position is not None
+                    else None,
+                    lon=number(child(position, "LongitudeDegrees"))
+                    if position is not None
+                    else None,
                     ele=number(child(tp, "AltitudeMeters")),
                     distance_m=number(child(tp, "DistanceMeters")),
                     cadence_spm=cadence,
@@ -338,9 +344,7 @@ def read_fit(data: bytes) -> Track:
     local_offset: int | None = None
     stated: float | None = None
     try:
-        with fitdecode.FitReader(
-            io.BytesIO(data), check_crc=fitdecode.CrcCheck.ENABLED
-        ) as reader:
+        with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.ENABLED) as reader:
             for frame in reader:
                 if not isinstance(frame, fitdecode.FitDataMessage):
                     continue
@@ -360,13 +364,15 @@ def read_fit(data: bytes) -> Track:
                 elif frame.name == "sport" and not track.sport:
                     track.sport = str(_fit_value(frame, "sport") or "")
                 elif frame.name == "activity":
-                    stamp, local_stamp = _fit_value(frame, "timestamp"), _fit_value(
-                        frame, "local_timestamp"
+                    stamp, local_stamp = (
+                        _fit_value(frame, "timestamp"),
+                        _fit_value(frame, "local_timestamp"),
                     )
                     if isinstance(stamp, datetime) and isinstance(local_stamp, datetime):
                         local_offset = round(
-                            (local_stamp.replace(tzinfo=None) - stamp.replace(tzinfo=None))
-                            .total_seconds()
+                            (
+                                local_stamp.replace(tzinfo=None) - stamp.replace(tzinfo=None)
+                            ).total_seconds()
                             / 60
                         )
     except fitdecode.FitError as exc:

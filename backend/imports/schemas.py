@@ -1,5 +1,5 @@
-from marshmallow import fields, validate
 from flask_smorest.fields import Upload
+from marshmallow import fields, validate
 
 from backend.imports.models import OUTCOMES, STATUSES
 from backend.schemas import BaseSchema

@@ -168,9 +168,7 @@ def process_import(import_id: uuid.UUID) -> None:
         db.session.commit()
         rows = {
             f.position: f.id
-            for f in db.session.scalars(
-                select(ImportFile).where(ImportFile.import_id == upload.id)
-            )
+            for f in db.session.scalars(select(ImportFile).where(ImportFile.import_id == upload.id))
         }
         for position, entry in enumerate(entries):
             _one(user, upload.id, rows[position], entry, lim)
@@ -331,7 +329,9 @@ def _from_strava_row(record: dict[str, str]) -> Activity:
 
 def pending_spools() -> list[uuid.UUID]:
     """Imports queued or running, e.g. after a restart, to hand to the worker again."""
-    return list(db.session.scalars(select(Import.id).where(Import.status.in_(("queued", "running")))))
+    return list(
+        db.session.scalars(select(Import.id).where(Import.status.in_(("queued", "running"))))
+    )
 
 
 def remove_spool(upload: Import) -> None:
