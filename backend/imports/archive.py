@@ -227,14 +227,14 @@ class _open:
     def __enter__(self) -> io.BufferedIOBase:
         if self.entry.member is None:
             self.raw = open(self.entry.path, "rb")
-            return self.raw  # type: ignore[return-value]
+            return self.raw
         try:
             self.zf = zipfile.ZipFile(self.entry.path)
             self.raw = self.zf.open(self.entry.member)  # type: ignore[assignment]
         except (zipfile.BadZipFile, KeyError, NotImplementedError) as exc:
             self.__exit__()
             raise FileProblem("The archive entry cannot be read.") from exc
-        return self.raw  # type: ignore[return-value]
+        return self.raw
 
     def __exit__(self, *exc: object) -> None:
         if getattr(self, "raw", None) is not None:

@@ -11,6 +11,7 @@ running cadence per foot, so the value is doubled to give steps per minute.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ def summarise(track: Track) -> Activity:
         raise FileProblem("The file holds no timed track points.")
     start = segments[0][0].time
     end = segments[-1][-1].time
-    assert start is not None and end is not None
+    if start is None or end is None:
+        raise FileProblem("The file holds no timed track points.")
     elapsed = (end - start).total_seconds()
 
     all_dist: list[float] = []
@@ -157,7 +159,7 @@ def _cumulative(seg: Sequence[Point]) -> list[float]:
         first = seg[0].distance_m or 0.0
         return [max(0.0, (p.distance_m or 0.0) - first) for p in seg]
     out = [0.0]
-    for a, b in zip(seg, seg[1:], strict=False):
+    for a, b in itertools.pairwise(seg):
         step = 0.0
         if None not in (a.lat, a.lon, b.lat, b.lon):
             step = haversine_m(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
@@ -258,7 +260,7 @@ def read_tcx(data: bytes) -> Track:
         raise FileProblem(f"The TCX file is damaged or incomplete ({_short(exc)}).") from exc
 
     def local(el: object) -> str:
-        return etree.QName(el).localname  # type: ignore[arg-type]
+        return etree.QName(el).localname
 
     def child(el: object, name: str) -> object | None:
         for c in el:  # type: ignore[attr-defined]
@@ -360,7 +362,8 @@ def read_fit(data: bytes) -> Track:
                 elif frame.name == "session":
                     track.sport = str(_fit_value(frame, "sport") or track.sport)
                     track.sub_sport = str(_fit_value(frame, "sub_sport") or "")
-                    stated = _fit_value(frame, "total_distance") or stated
+                    total = _fit_value(frame, "total_distance")
+                    stated = float(total) if isinstance(total, int | float) else stated
                 elif frame.name == "sport" and not track.sport:
                     track.sport = str(_fit_value(frame, "sport") or "")
                 elif frame.name == "activity":

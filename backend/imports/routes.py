@@ -32,6 +32,7 @@ def _imports_limit() -> str:
 
 @blp.route("")
 class Imports(MethodView):
+    takes_files = True  # multipart, not JSON
     decorators = [limiter.limit(_imports_limit, methods=["POST"])]
 
     @access("runner")
@@ -41,7 +42,11 @@ class Imports(MethodView):
     @blp.alt_response(415, description="Not a GPX, TCX, FIT or zip file")
     def post(self, data: dict[str, Any]) -> Any:
         """Import runs from GPX, TCX or FIT files or a Strava export (answers at once)"""
-        upload = service.start_import(current_user, data["files"])
+        try:
+            upload = service.start_import(current_user, data["files"])
+        finally:
+            for _, storage in request.files.items(multi=True):
+                storage.close()  # the request's temporary copies, whatever happened
         enqueue_import(upload.id)
         db.session.expire_all()
         upload = service.get_import(current_user, upload.id)

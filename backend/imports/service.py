@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -172,13 +172,14 @@ def process_import(import_id: uuid.UUID) -> None:
         }
         for position, entry in enumerate(entries):
             _one(user, upload.id, rows[position], entry, lim)
-        upload = db.session.get(Import, import_id)  # type: ignore[assignment]
-        assert upload is not None
+        upload = db.session.get(Import, import_id)
+        if upload is None:
+            return  # the account went while the job ran
         upload.status = "done"
     except Exception as exc:  # the job must always finish, and say why it stopped
         current_app.logger.exception("import %s failed", import_id)
         db.session.rollback()
-        upload = db.session.get(Import, import_id)  # type: ignore[assignment]
+        upload = db.session.get(Import, import_id)
         if upload is None:
             return
         upload.status = "failed"
@@ -211,9 +212,7 @@ def _one(user: User, import_id: uuid.UUID, row_id: int, entry: Entry, lim: Limit
     if row is not None:
         row.outcome, row.reason, row.run_id = outcome, reason[:500], run_id
     db.session.execute(
-        Import.__table__.update()
-        .where(Import.id == import_id)
-        .values(processed=Import.processed + 1)
+        update(Import).where(Import.id == import_id).values(processed=Import.processed + 1)
     )
     db.session.commit()
     if saved is not None:

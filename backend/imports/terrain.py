@@ -9,8 +9,9 @@ loss are read after smoothing:
    the result does not depend on how often the device recorded a point;
 2. average each grid point with its neighbours over 50 m (a centred moving mean of five
    points);
-3. count a climb or a descent only once it exceeds 2 m from the last turning point
-   (hysteresis), so a wobble back and forth adds nothing.
+3. find the turning points, where the direction changes by more than 2 m (hysteresis),
+   and add up the climbs and descents between them, so a wobble back and forth of less
+   than 2 m adds nothing while a real climb counts in full.
 
 Terrain class, from the smoothed gain per kilometre: under 10 m/km is flat, 10 to 25 m/km
 is rolling, 25 m/km or more is hilly. Uphill and downhill share: the part of the distance
@@ -52,16 +53,30 @@ def terrain_class(gain_per_km: float) -> str:
 
 
 def _hysteresis(values: np.ndarray) -> tuple[float, float]:
+    """Gain and loss between turning points; a turn counts once it exceeds the threshold."""
+    anchor = extreme = float(values[0])
+    trend = 0  # +1 climbing, -1 descending, 0 not known yet
     gain = loss = 0.0
-    ref = float(values[0])
-    for x in values[1:]:
-        x = float(x)
-        if x - ref >= HYSTERESIS_M:
-            gain += x - ref
-            ref = x
-        elif ref - x >= HYSTERESIS_M:
-            loss += ref - x
-            ref = x
+    for raw in values[1:]:
+        x = float(raw)
+        if trend == 0:
+            if abs(x - anchor) >= HYSTERESIS_M:
+                trend, extreme = (1 if x > anchor else -1), x
+        elif trend == 1:
+            if x > extreme:
+                extreme = x
+            elif extreme - x >= HYSTERESIS_M:
+                gain += extreme - anchor
+                anchor, extreme, trend = extreme, x, -1
+        elif x < extreme:
+            extreme = x
+        elif x - extreme >= HYSTERESIS_M:
+            loss += anchor - extreme
+            anchor, extreme, trend = extreme, x, 1
+    if trend == 1:
+        gain += extreme - anchor
+    elif trend == -1:
+        loss += anchor - extreme
     return gain, loss
 
 
