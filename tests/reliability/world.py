@@ -163,6 +163,14 @@ def _optional_content(world: World, a: Api, p: Api) -> None:
             "completed_at": datetime.now(UTC).isoformat(),
         }
         _must(a.post("/api/v1/sessions", body))
+    if "/api/v1/imports" in rules:
+        import io
+
+        from tests.imports.files import Route, gpx
+
+        upload = {"files": [(io.BytesIO(gpx(Route())), "run.gpx")]}
+        response = a.post("/api/v1/imports", data=upload, content_type="multipart/form-data")
+        assert response.status_code == 202, response.get_json()
 
 
 def _must(response: Any) -> Any:
