@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "abb562e45ed5";
+const VERSION = "179f20109afa";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -49,6 +49,7 @@ const PRECACHE = [
   "/js/views/client.js",
   "/js/views/clientdata.js",
   "/js/views/help.js",
+  "/js/views/import.js",
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
@@ -68,7 +69,9 @@ const PRECACHE = [
 
 const SHELL_CACHE = `limber-shell-${VERSION}`;
 const API_CACHE = "limber-api-v1";
-const NEVER_CACHE = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me\/export/, /\/export\.csv$/];
+const NEVER_CACHE = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me\/export/, /\/export\.csv$/, /^\/api\/v1\/imports/];
+// Files shared to Limber from another app wait here until the import page sends them.
+const SHARE_CACHE = "limber-shared-files";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -110,6 +113,11 @@ self.addEventListener("sync", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
+  const path = new URL(req.url).pathname;
+  if (req.method === "POST" && path === "/share-target") {
+    event.respondWith(receiveShare(req));
+    return;
+  }
   if (req.method !== "GET") return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
@@ -125,6 +133,25 @@ self.addEventListener("fetch", (event) => {
   }
   event.respondWith(cacheFirst(req));
 });
+
+// The manifest's share_target posts the files here; they are kept for the import page,
+// which uploads them with the user's session and CSRF token.
+async function receiveShare(req) {
+  try {
+    const form = await req.formData();
+    const cache = await caches.open(SHARE_CACHE);
+    let n = 0;
+    for (const file of form.getAll("files")) {
+      if (!(file instanceof File)) continue;
+      const headers = { "Content-Type": file.type || "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) };
+      await cache.put(`/shared-file/${Date.now()}-${n}`, new Response(file, { headers }));
+      n += 1;
+    }
+  } catch {
+    // Nothing usable was shared; the import page says so.
+  }
+  return Response.redirect("/settings/import?shared=1", 303);
+}
 
 async function networkFirst(req) {
   const cache = await caches.open(API_CACHE);

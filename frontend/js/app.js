@@ -30,6 +30,7 @@ const ROUTES = [
   [/^\/log$/, "logrun", "runner"],
   [/^\/progress$/, "progress", "runner"],
   [/^\/settings$/, "settings", "any"],
+  [/^\/settings\/import$/, "import", "runner"],
   [/^\/clients$/, "roster", "practitioner"],
   [/^\/clients\/(?<id>[^/]+)\/report$/, "report", "practitioner"],
   [/^\/clients\/(?<id>[^/]+)$/, "client", "practitioner"],
