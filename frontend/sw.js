@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "179f20109afa";
+const VERSION = "d2064130201d";
 const PRECACHE = [
   "/",
   "/css/app.css",
