@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "d2064130201d";
+const VERSION = "276446c30d0c";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import math
 import zipfile
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ class Route:
 
     def true_gain(self) -> float:
         eles = [p[3] for p in self.points()]
-        return sum(max(0.0, b - a) for a, b in zip(eles, eles[1:], strict=False))
+        return sum(max(0.0, b - a) for a, b in itertools.pairwise(eles))
 
 
 def gpx(route: Route, sport: str = "running") -> bytes:

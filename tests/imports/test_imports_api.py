@@ -208,7 +208,8 @@ class TestBadInput:
         boundary = "limberboundary"
         body = (
             (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.zip"\r\n'
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="files"; filename="big.zip"\r\n'
                 f"Content-Type: application/zip\r\n\r\n"
             ).encode()
             + b"0" * (2 * 1024 * 1024)
