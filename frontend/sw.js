@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "276446c30d0c";
+const VERSION = "846f470fc65d";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -32,10 +32,13 @@ const REFERENCE_PHRASE = {
   workout_type: (v) => WORKOUT_PHRASE[v] || `${v} workouts`,
   surface: (v) => `runs ${SURFACE_PHRASE[v] || `on ${v}`}`,
   terrain: (v) => `runs ${TERRAIN_PHRASE[v] || v}`,
-  distance: (v) => `${v} distances`,
+  distance: () => "runs of your usual distance",
   weekly_load: () => "usual weeks",
 };
-const signed = (n) => `${n > 0 ? "+" : n < 0 ? "−" : "±"}${num(Math.abs(n))}`;
+const signed = (n) => {
+  const r = Math.round(n * 10) / 10;
+  return r === 0 ? "0.0" : `${r > 0 ? "+" : "−"}${num(Math.abs(r))}`;
+};
 
 /** What a trigger is about, e.g. "Hill workouts" or "Runs on hilly ground". */
 export function triggerSubject(t) {
@@ -45,7 +48,7 @@ export function triggerSubject(t) {
   if (factor === "workout_type") text = WORKOUT_PHRASE[value] || `${value} workouts`;
   else if (factor === "surface") text = `runs ${SURFACE_PHRASE[value] || `on ${value}`}`;
   else if (factor === "terrain") text = `runs ${TERRAIN_PHRASE[value] || value}`;
-  else if (factor === "distance") text = value === "long" ? "long runs (half as far again as usual)" : "short runs";
+  else if (factor === "distance") text = value === "long" ? "runs of 1.5 × your usual distance or more" : "runs under ¾ of your usual distance";
   else if (factor === "weekly_load") text = "weeks with a high running load";
   else text = `${factor.replace(/_/g, " ")} ${value.replace(/_/g, " ")}`.trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
