@@ -19,6 +19,21 @@ def send(api: Api, *files: tuple[str, bytes]):
     return api.post("/api/v1/imports", data=data, content_type="multipart/form-data")
 
 
+def send_raw(api: Api, name: str, content: bytes):
+    """A multipart body built by hand: for large files the test client would spool a
+    temporary file of its own that it never closes."""
+    boundary = "limberboundary"
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="files"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body = head + content + f"\r\n--{boundary}--\r\n".encode()
+    return api.post(
+        "/api/v1/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
 def imported(api: Api, *files: tuple[str, bytes]) -> dict:
     response = send(api, *files)
     assert response.status_code == 202, response.get_json()
@@ -199,29 +214,14 @@ class TestBadInput:
         assert "files" in str(response.get_json())
 
     def test_a_file_over_25_mb_is_413(self, runner_api, sql):
-        response = send(runner_api, ("big.gpx", b"<gpx>" + b" " * (26 * 1024 * 1024)))
+        response = send_raw(runner_api, "big.gpx", b"<gpx>" + b" " * (26 * 1024 * 1024))
         assert response.status_code == 413
         assert sql(lambda s: s.scalar(select(func.count()).select_from(Import))) == 0
 
     def test_a_body_over_the_upload_limit_is_413(self, app, runner_api):
         app.config["IMPORTS_MAX_UPLOAD_BYTES"] = 1024 * 1024
-        boundary = "limberboundary"
-        body = (
-            (
-                f"--{boundary}\r\n"
-                'Content-Disposition: form-data; name="files"; filename="big.zip"\r\n'
-                f"Content-Type: application/zip\r\n\r\n"
-            ).encode()
-            + b"0" * (2 * 1024 * 1024)
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
         try:
-            # Raw bytes: the test client would otherwise spool a large file of its own.
-            response = runner_api.post(
-                "/api/v1/imports",
-                data=body,
-                content_type=f"multipart/form-data; boundary={boundary}",
-            )
+            response = send_raw(runner_api, "big.zip", b"0" * (2 * 1024 * 1024))
         finally:
             app.config["IMPORTS_MAX_UPLOAD_BYTES"] = 200 * 1024 * 1024 + 64 * 1024
         assert response.status_code == 413
@@ -241,3 +241,9 @@ class TestWhoMayImport:
 
     def test_signed_out_is_401(self, client):
         assert client.post("/api/v1/imports").status_code == 401
+
+    def test_a_practitioner_cannot_read_a_runners_import(self, runner_api, practitioner_api):
+        import_id = send(runner_api, ("a.gpx", gpx(Route()))).get_json()["id"]
+        response = practitioner_api.get(f"/api/v1/imports/{import_id}")
+        assert response.status_code == 403
+        assert import_id not in response.get_data(as_text=True)
