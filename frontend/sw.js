@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "846f470fc65d";
+const VERSION = "2cf7a664d5d8";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -57,10 +57,6 @@ class RunPatch(_RunFields):
 class RunQueryArgs(PageArgs):
     from_ = fields.Date(data_key="from", load_default=None, allow_none=False)
     to = fields.Date(load_default=None, allow_none=False)
-    awaiting_stiffness = fields.Boolean(
-        load_default=False,
-        metadata={"description": "Only runs still waiting for their stiffness (imported)"},
-    )
 
 
 class LowHigh(BaseSchema):
@@ -110,3 +106,7 @@ class RunOut(BaseSchema):
 
 
 RunPage = page_schema(RunOut, "RunPage")
+
+
+class AwaitingRuns(BaseSchema):
+    items = fields.List(fields.Nested(RunOut), required=True)

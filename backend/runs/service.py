@@ -120,7 +120,6 @@ def runs_page(user: User, args: dict[str, Any]) -> dict[str, Any]:
         args["to"],
         args["limit"],
         args["cursor"],
-        args.get("awaiting_stiffness", False),
     )
     model, weight = load_model(), body_weight(user)
     return {"items": [present(r, weight, model) for r in runs], "next_cursor": cursor}
@@ -182,6 +181,16 @@ def recorded_steps(run: Run) -> Range | None:
     if run.avg_cadence_spm and (run.moving_s or run.duration_s):
         return steps_from_cadence(run.avg_cadence_spm, run.moving_s or run.duration_s)
     return None
+
+
+AWAITING_LIMIT = 50
+
+
+def awaiting_stiffness(user: User) -> dict[str, Any]:
+    """Imported runs still waiting for the runner's stiffness, newest first."""
+    runs, _ = list_runs(user.id, None, None, AWAITING_LIMIT, None, awaiting_stiffness=True)
+    model, weight = load_model(), body_weight(user)
+    return {"items": [present(r, weight, model) for r in runs]}
 
 
 def body_weight(user: User) -> float | None:

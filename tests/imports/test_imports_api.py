@@ -76,10 +76,10 @@ class TestPostImports:
 
     def test_it_lists_runs_awaiting_stiffness_and_takes_the_answer(self, runner_api):
         imported(runner_api, ("a.gpx", gpx(Route())))
-        waiting = runner_api.get("/api/v1/runs?awaiting_stiffness=true").get_json()["items"]
+        waiting = runner_api.get("/api/v1/runs/awaiting-stiffness").get_json()["items"]
         assert len(waiting) == 1
         runner_api.patch(f"/api/v1/runs/{waiting[0]['id']}", {"stiffness": 4})
-        assert runner_api.get("/api/v1/runs?awaiting_stiffness=true").get_json()["items"] == []
+        assert runner_api.get("/api/v1/runs/awaiting-stiffness").get_json()["items"] == []
 
     def test_runs_without_stiffness_stay_out_of_the_stiffness_figures(self, runner_api):
         imported(runner_api, ("a.gpx", gpx(Route(start=START.replace(year=2026)))))

@@ -115,7 +115,7 @@ function skip(id) {
 async function importedPrompt(ctx) {
   let runs;
   try {
-    runs = (await api.get("/runs", { awaiting_stiffness: "true", limit: 20 })).items || [];
+    runs = (await api.get("/runs/awaiting-stiffness")).items || [];
   } catch {
     return null;
   }
