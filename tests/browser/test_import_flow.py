@@ -22,6 +22,7 @@ def test_runner_imports_rates_and_sees_terrain(new_context, base_url):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Import runs").click()
     expect(page.get_by_text("The GPS track itself is not stored.", exact=False)).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the view is settled before files are chosen
     files = [hilly_gpx(days_ago=2 * i + 1, name=f"hills-{i}.gpx") for i in range(4)]
     files += [hilly_gpx(days_ago=2 * i + 2, hill_m=0.0, name=f"flat-{i}.gpx") for i in range(4)]
     page.set_input_files("#import-files", files=files)
