@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_up, unique_email
+from tests.browser.conftest import sign_up, unique_email, wait_for_service_worker
 from tests.browser.views import hilly_gpx
 
 pytestmark = pytest.mark.browser
@@ -18,6 +18,7 @@ def test_runner_imports_rates_and_sees_terrain(new_context, base_url):
     page = new_context(base_url).new_page()
     sign_up(page, "Robin Import", unique_email(), "a long test password 1")
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    wait_for_service_worker(page)  # so its first activation cannot reload the page mid-way
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Import runs").click()
