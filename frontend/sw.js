@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "2cf7a664d5d8";
+const VERSION = "f18d657f5fed";
 const PRECACHE = [
   "/",
   "/css/app.css",

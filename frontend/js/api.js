@@ -134,7 +134,7 @@ export async function send(method, path, { body, query, retryCsrf = true, signal
 }
 
 /** Sends files as multipart/form-data (the browser sets the boundary). Resolves to data. */
-export async function upload(path, formData) {
+export async function upload(path, formData, { retryCsrf = true } = {}) {
   let res;
   try {
     res = await fetch(buildUrl(path), {
@@ -149,8 +149,15 @@ export async function upload(path, formData) {
   }
   const data = await readBody(res);
   if (!res.ok) {
+    const error = new ApiError(res.status, data);
+    if (retryCsrf && error.csrf) {
+      // The session was renewed (e.g. at sign-in) since the token was fetched.
+      csrfToken = null;
+      await getCsrf(true);
+      return upload(path, formData, { retryCsrf: false });
+    }
     if (res.status === 401) events.dispatchEvent(new Event("unauthorized"));
-    throw new ApiError(res.status, data);
+    throw error;
   }
   return data;
 }
