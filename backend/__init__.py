@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from backend.auth.routes import me_blp
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
+    from backend.imports.routes import blp as imports_blp
     from backend.notifications.routes import blp as notifications_blp
     from backend.notifications.routes import unsubscribe_blp
     from backend.outcomes.routes import blp as outcomes_blp
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         two_step_blp,
         privacy_blp,
         runs_blp,
+        imports_blp,
         library_blp,
         plan_blp,
         progress_blp,

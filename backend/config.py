@@ -77,6 +77,7 @@ class BaseConfig:
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_REGISTER = "10 per hour"
     RATELIMIT_WRITES = "240 per minute"
+    RATELIMIT_IMPORTS = "20 per hour"
     PROXY_FIX_X_FOR = 0
     # The proxies whose X-Forwarded-* headers count: loopback and the private ranges a
     # container network uses. Requests from anywhere else have those headers removed.
@@ -92,6 +93,12 @@ class BaseConfig:
     # further one doubles the wait before the next try, up to LOGIN_BRAKE_MAX_S seconds.
     LOGIN_BRAKE_FREE = 5
     LOGIN_BRAKE_MAX_S = 900
+
+    # Imports: uploads wait here until the job has read them. "thread" runs the job in a
+    # small pool inside the app process; "inline" runs it before the response (tests).
+    IMPORTS_SPOOL_DIR = str(INSTANCE_DIR / "imports")
+    IMPORTS_RUN = "thread"
+    IMPORTS_MAX_UPLOAD_BYTES = 200 * 1024 * 1024 + 64 * 1024  # one archive plus form overhead
 
     FRONTEND_DIR = str(Path(__file__).resolve().parent.parent / "frontend")
     JSON_LOGS = False
@@ -141,6 +148,7 @@ class TestingConfig(BaseConfig):
     PUSH_ALLOW_LOOPBACK = True
     VAPID_KEY_FILE = ""
     MAIL_DIR = ""
+    IMPORTS_RUN = "inline"
 
 
 class ProductionConfig(BaseConfig):
@@ -174,6 +182,9 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "RATELIMIT_LOGIN": str,
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_WRITES": str,
+    "RATELIMIT_IMPORTS": str,
+    "IMPORTS_SPOOL_DIR": str,
+    "IMPORTS_RUN": str,
     "RATELIMIT_KEY_PREFIX": str,
     "LOG_LEVEL": str,
     "WEBAUTHN_RP_ID": str,

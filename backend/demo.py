@@ -232,6 +232,8 @@ def _mornings(runners: dict[str, User], now: datetime) -> None:
         for run in db.session.scalars(
             select(Run).where(Run.user_id == runner.id, Run.local_date < yesterday)
         ):
+            if run.stiffness is None:
+                continue  # nothing to compare the morning with
             lingers = run.workout_type == "hills" and kind in ("hills", "flagged")
             if not lingers and rng.random() < 0.2:
                 continue  # not every morning gets an answer

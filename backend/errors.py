@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, UnsupportedMediaType
@@ -126,11 +126,20 @@ def _handle_method_not_allowed(exc: MethodNotAllowed) -> Response:
     return envelope(405, "This method is not allowed here.", None, {"Allow": allowed})
 
 
+def _takes_files() -> bool:
+    """Views that take file uploads say so with `takes_files = True` on their class."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(getattr(view, "view_class", None), "takes_files", False))
+
+
 def _require_json_body() -> Response | None:
-    """Unsafe requests that carry a body must send it as JSON, and JSON that decodes."""
+    """Unsafe requests that carry a body must send it as JSON, and JSON that decodes;
+    views that take files accept multipart uploads instead."""
     if request.method not in UNSAFE_METHODS:
         return None
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
+    if has_body and request.mimetype == "multipart/form-data" and _takes_files():
+        return None
     if has_body and not request.is_json:
         raise UnsupportedMediaType("Send the request body as application/json.")
     if has_body:

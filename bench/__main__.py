@@ -3,6 +3,7 @@
     python -m bench                      # SQLite in a temporary folder
     python -m bench --database-url postgresql://postgres@127.0.0.1:5432/test
     python -m bench --runs 10000 --clients 200 --repeat 30
+    python -m bench --import-activities 200   # the import scenario (0 leaves it out)
 
 Each scenario reports p50/p95 latency through the WSGI app (no network), the number of
 SQL statements per request, and the peak Python memory allocated while serving it.
@@ -165,7 +166,9 @@ def _measure(app: Any, name: str, call: Callable[[], Any], repeat: int) -> Figur
     )
 
 
-def run(database_url: str | None, runs: int, clients: int, repeat: int) -> list[Figures]:
+def run(
+    database_url: str | None, runs: int, clients: int, repeat: int, activities: int = 0
+) -> tuple[list[Figures], Any]:
     class _Tmp:
         def mktemp(self, name: str) -> Path:
             return Path(tempfile.mkdtemp(prefix=f"limber-bench-{name}-"))
@@ -195,9 +198,14 @@ def run(database_url: str | None, runs: int, clients: int, repeat: int) -> list[
             ("GET /api/v1/alerts", lambda: coach.get("/api/v1/alerts")),
         ]
         results = [_measure(app, name, call, repeat) for name, call in scenarios]
+        imported = None
+        if activities and "imports.Imports" in app.view_functions:
+            from bench.imports import measure_import
+
+            imported = measure_import(app, runner, activities)
         with app.app_context():
             db.engine.dispose()
-        return results
+        return results, imported
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--import-activities", type=int, default=200)
     args = parser.parse_args(argv)
     backend_name = "postgresql" if args.database_url else "sqlite"
     print(
@@ -213,7 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.repeat} requests per scenario"
     )
     print(f"{'scenario':<28} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>5} {'peak KiB':>9}")
-    for f in run(args.database_url, args.runs, args.clients, args.repeat):
+    results, imported = run(
+        args.database_url, args.runs, args.clients, args.repeat, args.import_activities
+    )
+    for f in results:
         if f.status == 404:
             print(f"{f.name:<28} {'n/a':>6}  (not in this version)")
             continue
@@ -221,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{f.name:<28} {f.status:>6} {f.p50_ms:>8.1f} {f.p95_ms:>8.1f} "
             f"{f.statements:>5} {f.peak_kib:>9.0f}"
         )
+    if imported is not None:
+        from bench.imports import report
+
+        print(report(imported))
     return 0
 
 

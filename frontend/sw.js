@@ -6,10 +6,10 @@
 // - A new version waits until the user accepts the update (or every tab closes),
 //   so nobody is left half on the old shell and half on the new one.
 
-import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
+import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "caa6e8cb446e";
+const VERSION = "f18d657f5fed";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -46,14 +46,13 @@ const PRECACHE = [
   "/js/dom.js",
   "/js/format.js",
   "/js/outbox.js",
-  "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
   "/js/views/help.js",
+  "/js/views/import.js",
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
-  "/js/views/morning.js",
   "/js/views/parts.js",
   "/js/views/player.js",
   "/js/views/progress.js",
@@ -70,7 +69,9 @@ const PRECACHE = [
 
 const SHELL_CACHE = `limber-shell-${VERSION}`;
 const API_CACHE = "limber-api-v1";
-const NEVER_CACHE = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me\/export/, /\/export\.csv$/];
+const NEVER_CACHE = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me\/export/, /\/export\.csv$/, /^\/api\/v1\/imports/];
+// Files shared to Limber from another app wait here until the import page sends them.
+const SHARE_CACHE = "limber-shared-files";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -112,6 +113,11 @@ self.addEventListener("sync", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
+  const path = new URL(req.url).pathname;
+  if (req.method === "POST" && path === "/share-target") {
+    event.respondWith(receiveShare(req));
+    return;
+  }
   if (req.method !== "GET") return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
@@ -127,6 +133,25 @@ self.addEventListener("fetch", (event) => {
   }
   event.respondWith(cacheFirst(req));
 });
+
+// The manifest's share_target posts the files here; they are kept for the import page,
+// which uploads them with the user's session and CSRF token.
+async function receiveShare(req) {
+  try {
+    const form = await req.formData();
+    const cache = await caches.open(SHARE_CACHE);
+    let n = 0;
+    for (const file of form.getAll("files")) {
+      if (!(file instanceof File)) continue;
+      const headers = { "Content-Type": file.type || "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) };
+      await cache.put(`/shared-file/${Date.now()}-${n}`, new Response(file, { headers }));
+      n += 1;
+    }
+  } catch {
+    // Nothing usable was shared; the import page says so.
+  }
+  return Response.redirect("/settings/import?shared=1", 303);
+}
 
 async function networkFirst(req) {
   const cache = await caches.open(API_CACHE);
@@ -168,99 +193,3 @@ async function cacheFirst(req) {
     throw err;
   }
 }
-
-// --- notifications ---------------------------------------------------------------------
-// A push carries JSON: {title, body, url, tag, kind, data?}. The tag makes a newer
-// notification of the same kind replace the older one. See docs/notifications.md.
-
-const MORNING_ACTION = /^morning:(\d{1,2})$/;
-
-function safePath(url) {
-  // Only paths inside the app: never send the user to another site from a push.
-  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "/";
-}
-
-// The check-in's run rides in its URL ("/?checkin=<run id>").
-function checkInRun(path) {
-  const id = new URL(path, self.location.origin).searchParams.get("checkin");
-  return id && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
-}
-
-function checkInActions(offered) {
-  const max = (self.Notification && Notification.maxActions) || 0;
-  // Where the browser shows enough buttons, every answer 0-10 is one tap.
-  if (max >= 11) return Array.from({ length: 11 }, (_, n) => ({ action: `morning:${n}`, title: String(n) }));
-  return offered.slice(0, max);
-}
-
-function notificationFor(payload) {
-  const url = safePath(payload.url);
-  const kind = payload.kind || "info";
-  const data = { kind, url, id: payload.id || null, run_id: kind === "morning_checkin" ? checkInRun(url) : null };
-  const offered = Array.isArray(payload.actions) ? payload.actions.filter((a) => a && a.action && a.title) : [];
-  const options = {
-    body: payload.body || "",
-    tag: payload.tag || kind,
-    renotify: true,
-    icon: "/img/icons/icon-192.png",
-    badge: "/img/icons/icon-192.png",
-    data,
-    actions: data.run_id ? checkInActions(offered) : offered.slice(0, (self.Notification && Notification.maxActions) || 0),
-  };
-  return [payload.title || "Limber", options];
-}
-
-self.addEventListener("push", (event) => {
-  let payload = {};
-  try {
-    payload = event.data ? event.data.json() : {};
-  } catch {
-    payload = { body: event.data ? event.data.text() : "" };
-  }
-  event.waitUntil(self.registration.showNotification(...notificationFor(payload)));
-});
-
-async function openView(path) {
-  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-  const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
-  if (open) {
-    await open.focus();
-    // The page's router moves to the view without a reload (app.js listens for this).
-    open.postMessage({ type: "NAVIGATE", url: path });
-    return open;
-  }
-  return self.clients.openWindow(path);
-}
-
-async function answerFromNotification(notification, value) {
-  const { run_id: runId } = notification.data;
-  const userId = await currentUser();
-  if (!userId) return openView(notification.data.url);
-  const body = { morning_stiffness: value, morning_at: new Date().toISOString() };
-  const result = await submit("morning", `/runs/${runId}/morning`, body, userId, { run_id: runId }, { method: "PUT", id: `morning:${runId}` });
-  if (result.outcome === "refused") return openView("/");
-  if (result.outcome === "kept" && self.registration.sync) {
-    // No network: ask for a Background Sync so the answer goes out once it is back.
-    await self.registration.sync.register(SYNC_TAG).catch(() => {});
-  }
-  const text =
-    result.outcome === "kept"
-      ? `${value}/10 saved on this phone; it will be sent when you are back online.`
-      : `Saved: ${value}/10 this morning. Thank you.`;
-  // Same tag: the confirmation takes the question's place.
-  return self.registration.showNotification("Morning check-in", { body: text, tag: notification.tag, data: { kind: "info", url: "/" } });
-}
-
-function handleNotificationClick(notification, action) {
-  const data = notification.data || {};
-  const morning = MORNING_ACTION.exec(action || "");
-  notification.close();
-  if (morning && data.run_id && Number(morning[1]) <= 10) {
-    return answerFromNotification(notification, Number(morning[1]));
-  }
-  return openView(safePath(data.url));
-}
-
-self.addEventListener("notificationclick", (event) => {
-  event.waitUntil(handleNotificationClick(event.notification, event.action));
-});

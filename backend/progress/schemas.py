@@ -3,11 +3,12 @@ from datetime import date
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from backend.progress import effects
 from backend.runs.models import SURFACES, WORKOUT_TYPES
 from backend.schemas import BaseSchema
 
 DIRECTIONS = ("improving", "steady", "worsening")
-FACTORS = ("workout_type", "surface", "long_distance", "high_weekly_load")
+FACTORS = effects.FACTORS
 
 
 _sane_date = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))
@@ -89,11 +90,21 @@ class ByWorkoutType(BaseSchema):
 
 
 class TriggerOut(BaseSchema):
+    """One factor level, weighed together with all the others (see docs/progress.md)."""
+
     factor = fields.String(required=True, validate=validate.OneOf(FACTORS))
     value = fields.String(required=True)
-    mean_stiffness = fields.Float(required=True)
-    baseline = fields.Float(required=True)
+    reference = fields.String(required=True, metadata={"description": "compared with"})
     runs = fields.Integer(required=True)
+    reference_runs = fields.Integer(required=True)
+    mean_stiffness = fields.Float(required=True, metadata={"description": "plain average"})
+    effect = fields.Float(
+        required=True, allow_none=True, metadata={"description": "points, others held equal"}
+    )
+    low = fields.Float(required=True, allow_none=True, metadata={"description": "95 % interval"})
+    high = fields.Float(required=True, allow_none=True)
+    label = fields.String(required=True, validate=validate.OneOf(tuple(effects.LABELS)))
+    label_text = fields.String(required=True)
 
 
 class IntRange(BaseSchema):

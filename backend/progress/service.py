@@ -1,5 +1,6 @@
 """Progress for one runner: stiffness over time, by surface and workout type, what
-triggers it, weekly load and routine adherence. Every figure is aggregated in SQL and the
+triggers it, weekly load and routine adherence. Every figure is aggregated in SQL, except
+the trigger analysis, which fits one model to the rated runs read in one statement; the
 number of statements does not grow with the number of runs."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy import ColumnElement, Float, case, cast, func, select
 
 from backend.auth.models import User
 from backend.extensions import db
-from backend.progress import stats
+from backend.progress import effects, stats
 from backend.progress.sql import week_start
 from backend.routines.service import adherence_for_many
 from backend.runs.estimate import LoadModel
@@ -31,28 +32,29 @@ def date_range(start: date | None, end: date | None, today: date) -> tuple[date,
 
 def progress_for(runner: User, start: date, end: date, today: date) -> dict[str, Any]:
     where = (Run.user_id == runner.id, Run.local_date >= start, Run.local_date <= end)
+    # Runs still waiting for the runner's stiffness (imported) count for load only.
+    scored = (*where, Run.stiffness.is_not(None))
     daily = db.session.execute(
         select(Run.local_date, func.avg(Run.stiffness), func.count())
-        .where(*where)
+        .where(*scored)
         .group_by(Run.local_date)
         .order_by(Run.local_date)
     ).all()
     week = week_start(Run.local_date)
     weekly = db.session.execute(
-        select(week, func.avg(Run.stiffness), func.count(), func.sum(Run.distance_km))
+        select(
+            week,
+            func.avg(Run.stiffness),
+            func.count(Run.stiffness),
+            func.sum(Run.distance_km),
+        )
         .where(*where)
         .group_by(week)
         .order_by(week)
     ).all()
-    by_surface = _grouped(Run.surface, where)
-    by_type = _grouped(Run.workout_type, where)
-
-    total_runs = sum(n for _, n, _ in by_surface)
-    total_stiffness = sum(s for _, _, s in by_surface)
-    heavy_weeks = _heavy_weeks([(w, km) for w, _, _, km in weekly])
-    candidates = [stats.FactorStat("workout_type", v, n, s) for v, n, s in by_type]
-    candidates += [stats.FactorStat("surface", v, n, s) for v, n, s in by_surface]
-    candidates += _long_and_heavy(where, heavy_weeks)
+    by_surface = _grouped(Run.surface, scored)
+    by_type = _grouped(Run.workout_type, scored)
+    rated = [(w, m, n) for w, m, n, _ in weekly if n]
 
     mornings = _morning_by_day(where)
     return {
@@ -62,15 +64,52 @@ def progress_for(runner: User, start: date, end: date, today: date) -> dict[str,
                 for d, m, n in daily
             ],
             "morning": morning_after_many([runner.id], start, end)[runner.id],
-            "weekly": [{"week_start": w, "mean": _r(m), "runs": n} for w, m, n, _ in weekly],
+            "weekly": [{"week_start": w, "mean": _r(m), "runs": n} for w, m, n in rated],
             "trend": recent_trends([runner.id], {runner.id: end})[runner.id],
         },
         "by_surface": _by(by_surface, "surface"),
         "by_workout_type": _by(by_type, "workout_type"),
-        "triggers": stats.triggers(candidates, total_runs, total_stiffness),
+        "triggers": effects.analyse(_observations(scored, weekly, start)),
         "load": {"weekly": weekly_load(runner, where)},
         "adherence": adherence_for_many([runner.id], start, end, today)[runner.id],
     }
+
+
+def _observations(
+    scored: tuple[ColumnElement[bool], ...], weekly: Any, start: date
+) -> list[effects.Observation]:
+    """One row per rated run, in one statement, with the factors the analysis weighs."""
+    rows = db.session.execute(
+        select(
+            Run.local_date,
+            Run.stiffness,
+            Run.surface,
+            Run.workout_type,
+            Run.terrain,
+            Run.distance_km,
+            week_start(Run.local_date),
+        ).where(*scored)
+    ).all()
+    median_km = stats.median([float(r.distance_km) for r in rows])
+    heavy = set(_heavy_weeks([(w, km) for w, _, _, km in weekly]))
+    return [
+        effects.Observation(
+            stiffness=float(stiffness),
+            weeks=(day - start).days / 7,
+            levels={
+                "surface": surface,
+                "workout_type": workout,
+                "terrain": terrain,
+                "distance": effects.distance_band(float(km), median_km),
+                "weekly_load": "high" if _as_date(wk) in heavy else "usual",
+            },
+        )
+        for day, stiffness, surface, workout, terrain, km, wk in rows
+    ]
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _r(value: Any) -> float:
@@ -96,47 +135,7 @@ def _heavy_weeks(week_km: list[tuple[date, Any]]) -> list[date]:
     typical = stats.median([float(km) for _, km in week_km])
     if not typical:
         return []
-    return [w for w, km in week_km if float(km) >= stats.HIGH_LOAD_FACTOR * typical]
-
-
-def _long_and_heavy(
-    where: tuple[ColumnElement[bool], ...], heavy_weeks: list[date]
-) -> list[stats.FactorStat]:
-    """Runs of long distance and runs in weeks of high load, in one statement."""
-    ranked = (
-        select(
-            Run.distance_km,
-            func.row_number().over(order_by=Run.distance_km).label("rank"),
-            func.count().over().label("n"),
-        )
-        .where(*where)
-        .subquery()
-    )
-    median_km = (
-        select(func.avg(ranked.c.distance_km))
-        .where(ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
-        .scalar_subquery()
-    )
-    is_long = Run.distance_km >= median_km * stats.LONG_RUN_FACTOR
-    is_heavy = week_start(Run.local_date).in_(heavy_weeks)
-    row = db.session.execute(
-        select(
-            func.max(median_km),
-            func.sum(case((is_long, 1), else_=0)),
-            func.sum(case((is_long, Run.stiffness), else_=0)),
-            func.sum(case((is_heavy, 1), else_=0)),
-            func.sum(case((is_heavy, Run.stiffness), else_=0)),
-        ).where(*where)
-    ).one()
-    median, long_n, long_s, heavy_n, heavy_s = row
-    if median is None:
-        return []
-    long_value = f"{float(median) * stats.LONG_RUN_FACTOR:.1f} km or more"
-    heavy_value = f"weeks of {stats.HIGH_LOAD_FACTOR}x the usual steps or more"
-    return [
-        stats.FactorStat("long_distance", long_value, int(long_n), float(long_s)),
-        stats.FactorStat("high_weekly_load", heavy_value, int(heavy_n), float(heavy_s)),
-    ]
+    return [w for w, km in week_km if float(km) >= effects.HIGH_LOAD_FACTOR * typical]
 
 
 def weekly_load(runner: User, where: tuple[ColumnElement[bool], ...]) -> list[dict[str, Any]]:
@@ -212,6 +211,7 @@ def recent_trends(
     rows = db.session.execute(
         select(Run.user_id, Run.started_at, Run.local_date, Run.stiffness).where(
             Run.user_id.in_(runner_ids),
+            Run.stiffness.is_not(None),
             Run.local_date > min(todays.values()) - window,
             Run.local_date <= max(todays.values()),
         )

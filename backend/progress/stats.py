@@ -8,16 +8,12 @@ runs is compared with the mean of the first third: 1.5 points higher or more is
 fewer runs there is not enough to tell: "steady", with `enough_data` false. The
 least-squares slope in points a week is reported alongside, for information only.
 
-Triggers: a factor (a workout type, a surface, long runs, weeks of high load) is listed
-when it covers at least three runs, at least one run falls outside it, and its mean
-stiffness is at least one point above the baseline, the mean of the runner's other runs.
-Strongest (largest gap over the baseline) first.
+What triggers stiffness is weighed in `effects.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -25,10 +21,6 @@ TREND_WINDOW_DAYS = 14
 TREND_MIN_RUNS = 4
 TREND_MIN_DAYS = 3
 TREND_CHANGE = 1.5  # stiffness points between the first and the last third of the runs
-TRIGGER_MIN_RUNS = 3
-TRIGGER_MARGIN = 1.0  # stiffness points above the baseline
-LONG_RUN_FACTOR = 1.5  # times the runner's median run distance
-HIGH_LOAD_FACTOR = 1.3  # times the runner's median weekly steps
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -86,39 +78,3 @@ def trend(runs: Sequence[tuple[datetime, date, int | None]]) -> dict[str, Any]:
         "window_days": TREND_WINDOW_DAYS,
         "enough_data": enough,
     }
-
-
-@dataclass(frozen=True)
-class FactorStat:
-    """Runs under one factor: how many and the sum of their stiffness scores."""
-
-    factor: str
-    value: str
-    runs: int
-    stiffness_sum: float
-
-
-def triggers(
-    candidates: Sequence[FactorStat], total_runs: int, total_stiffness: float
-) -> list[dict[str, float | int | str]]:
-    """The factors whose runs average clearly stiffer than the runner's other runs."""
-    found = []
-    for c in candidates:
-        others = total_runs - c.runs
-        if c.runs < TRIGGER_MIN_RUNS or others < 1:
-            continue
-        mean = c.stiffness_sum / c.runs
-        baseline = (total_stiffness - c.stiffness_sum) / others
-        if mean >= baseline + TRIGGER_MARGIN:
-            found.append((mean - baseline, c.runs, c, mean, baseline))
-    found.sort(key=lambda f: (-f[0], -f[1], f[2].factor, f[2].value))
-    return [
-        {
-            "factor": c.factor,
-            "value": c.value,
-            "mean_stiffness": round(mean, 2),
-            "baseline": round(baseline, 2),
-            "runs": c.runs,
-        }
-        for _, _, c, mean, baseline in found
-    ]

@@ -22,6 +22,8 @@ from backend.db import Base, UTCDateTime, utcnow
 
 SURFACES = ("track", "road", "treadmill", "trail", "grass", "woodchip", "sand", "other")
 WORKOUT_TYPES = ("easy", "long", "tempo", "intervals", "hills", "race", "walk", "other")
+TERRAINS = ("flat", "rolling", "hilly")
+SOURCES = ("typed", "file")
 STIFFNESS_AREAS = (
     "low_back",
     "mid_back",
@@ -51,6 +53,10 @@ class Run(Base):
         CheckConstraint("duration_s > 0", name="duration"),
         CheckConstraint(_in("surface", SURFACES), name="surface"),
         CheckConstraint(_in("workout_type", WORKOUT_TYPES), name="workout_type"),
+        CheckConstraint(_in("terrain", TERRAINS), name="terrain"),
+        CheckConstraint(_in("source", SOURCES), name="source"),
+        # One run per imported file: the same file twice is a duplicate.
+        Index("uq_runs_user_id_source_hash", "user_id", "source_hash", unique=True),
     )
 
     # The client may choose the id (a UUID made offline) so retries are idempotent.
@@ -63,7 +69,8 @@ class Run(Base):
     duration_s: Mapped[int] = mapped_column(Integer)
     surface: Mapped[str] = mapped_column(String(16))
     workout_type: Mapped[str] = mapped_column(String(16))
-    stiffness: Mapped[int] = mapped_column(Integer)
+    # None until the runner answers: an imported run arrives without it.
+    stiffness: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stiffness_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     advice_level: Mapped[str] = mapped_column(String(20), default="none")
@@ -73,6 +80,19 @@ class Run(Base):
     # The next-morning check-in: stiffness 0-10 the morning after, and when it was given.
     morning_stiffness: Mapped[int | None] = mapped_column(Integer)
     morning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Figures read from a watch or app file; the GPS track itself is never stored.
+    source: Mapped[str] = mapped_column(String(8), default="typed", server_default="typed")
+    source_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    title: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    utc_offset_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    moving_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    elapsed_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    elevation_gain_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    elevation_loss_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    terrain: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    uphill_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    downhill_share: Mapped[float | None] = mapped_column(Float, nullable=True)
     # Hash of the create request, to tell a retry from a different run with the same id.
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,15 @@ from flask_smorest import Blueprint
 
 from backend.access import access
 from backend.runs import service
-from backend.runs.schemas import MorningIn, RunIn, RunOut, RunPage, RunPatch, RunQueryArgs
+from backend.runs.schemas import (
+    AwaitingRuns,
+    MorningIn,
+    RunIn,
+    RunOut,
+    RunPage,
+    RunPatch,
+    RunQueryArgs,
+)
 
 blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs and stiffness")
 
@@ -36,6 +44,15 @@ class Runs(MethodView):
         """Log a run (idempotent when you send your own id)"""
         run, created = service.create_run(current_user, data)
         return _out(run), 201 if created else 200
+
+
+@blp.route("/awaiting-stiffness")
+class AwaitingStiffness(MethodView):
+    @access("runner")
+    @blp.response(200, AwaitingRuns)
+    def get(self) -> dict[str, Any]:
+        """My imported runs still waiting for a stiffness score (up to 50, newest first)"""
+        return service.awaiting_stiffness(current_user)
 
 
 @blp.route("/<uuid:run_id>")

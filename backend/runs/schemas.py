@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.pagination import PageArgs, page_schema
-from backend.runs.models import STIFFNESS_AREAS, SURFACES, WORKOUT_TYPES
+from backend.runs.models import SOURCES, STIFFNESS_AREAS, SURFACES, TERRAINS, WORKOUT_TYPES
 from backend.runs.triage import LEVELS, RED_FLAGS
 from backend.schemas import AwareDateTime, BaseSchema
 
@@ -103,7 +103,7 @@ class RunOut(BaseSchema):
     duration_s = fields.Integer(required=True)
     surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
     workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
-    stiffness = fields.Integer(required=True)
+    stiffness = fields.Integer(required=True, allow_none=True)
     stiffness_areas = fields.List(fields.String(), required=True)
     red_flags = fields.List(fields.String(), required=True)
     notes = fields.String(required=True)
@@ -117,6 +117,17 @@ class RunOut(BaseSchema):
     morning_course = fields.String(
         required=True, allow_none=True, validate=validate.OneOf(("passing", "lingering"))
     )
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    title = fields.String(required=True, allow_none=True)
+    utc_offset_min = fields.Integer(required=True, allow_none=True)
+    moving_s = fields.Integer(required=True, allow_none=True)
+    elapsed_s = fields.Integer(required=True, allow_none=True)
+    elevation_gain_m = fields.Float(required=True, allow_none=True)
+    elevation_loss_m = fields.Float(required=True, allow_none=True)
+    avg_cadence_spm = fields.Float(required=True, allow_none=True)
+    terrain = fields.String(required=True, allow_none=True, validate=validate.OneOf(TERRAINS))
+    uphill_share = fields.Float(required=True, allow_none=True)
+    downhill_share = fields.Float(required=True, allow_none=True)
     estimate = fields.Nested(EstimateOut, required=True)
     advice = fields.Nested(AdviceOut, required=True)
     created_at = fields.AwareDateTime(format="iso", required=True)
@@ -124,3 +135,7 @@ class RunOut(BaseSchema):
 
 
 RunPage = page_schema(RunOut, "RunPage")
+
+
+class AwaitingRuns(BaseSchema):
+    items = fields.List(fields.Nested(RunOut), required=True)

@@ -140,13 +140,20 @@ def delete_run(user: User, run_id: uuid.UUID) -> None:
 
 
 def list_runs(
-    user_id: uuid.UUID, start: date | None, end: date | None, limit: int, cursor: str | None
+    user_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    limit: int,
+    cursor: str | None,
+    awaiting_stiffness: bool = False,
 ) -> tuple[list[Run], str | None]:
     stmt = select(Run).where(Run.user_id == user_id)
     if start is not None:
         stmt = stmt.where(Run.local_date >= start)
     if end is not None:
         stmt = stmt.where(Run.local_date <= end)
+    if awaiting_stiffness:
+        stmt = stmt.where(Run.stiffness.is_(None))
     return paginate(stmt, Run.started_at, Run.id, limit, cursor, db.session)
 
 
@@ -179,16 +186,52 @@ def present(run: Run, user: User, model: LoadModel | None = None) -> dict[str, A
         "body_weight_kg": weight_for(run, user),
         "morning_stiffness": run.morning_stiffness,
         "morning_at": run.morning_at,
-        "morning_course": course(run.stiffness, run.morning_stiffness),
+        "morning_course": (
+            course(run.stiffness, run.morning_stiffness) if run.stiffness is not None else None
+        ),
+        **imported_figures(run),
         "estimate": estimate_load(
             run.distance_km,
             run.duration_s,
             run.workout_type,
             weight_for(run, user),
             model or load_model(),
+            cadence_spm=run.avg_cadence_spm,
         ),
         "advice": advice(run.red_flags or [])
         | {"emergency_number": current_app.config["EMERGENCY_NUMBER"] or None},
         "created_at": run.created_at,
         "updated_at": run.updated_at,
     }
+
+
+IMPORTED_FIGURES = (
+    "source",
+    "title",
+    "utc_offset_min",
+    "moving_s",
+    "elapsed_s",
+    "elevation_gain_m",
+    "elevation_loss_m",
+    "avg_cadence_spm",
+    "terrain",
+    "uphill_share",
+    "downhill_share",
+)
+
+
+def imported_figures(run: Run) -> dict[str, Any]:
+    """What a watch or app file told about the run (None where it did not)."""
+    return {name: getattr(run, name) for name in IMPORTED_FIGURES} | {
+        "source": run.source or "typed"
+    }
+
+
+AWAITING_LIMIT = 50
+
+
+def awaiting_stiffness(user: User) -> dict[str, Any]:
+    """Imported runs still waiting for the runner's stiffness, newest first."""
+    runs, _ = list_runs(user.id, None, None, AWAITING_LIMIT, None, awaiting_stiffness=True)
+    model = load_model()
+    return {"items": [present(r, user, model) for r in runs]}

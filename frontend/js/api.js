@@ -133,6 +133,35 @@ export async function send(method, path, { body, query, retryCsrf = true, signal
   return { data, status: res.status, fromCache };
 }
 
+/** Sends files as multipart/form-data (the browser sets the boundary). Resolves to data. */
+export async function upload(path, formData, { retryCsrf = true } = {}) {
+  let res;
+  try {
+    res = await fetch(buildUrl(path), {
+      method: "POST",
+      headers: { Accept: "application/json", "X-CSRFToken": await getCsrf() },
+      body: formData,
+      credentials: "same-origin",
+    });
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(0, null, { offline: true });
+  }
+  const data = await readBody(res);
+  if (!res.ok) {
+    const error = new ApiError(res.status, data);
+    if (retryCsrf && error.csrf) {
+      // The session was renewed (e.g. at sign-in) since the token was fetched.
+      csrfToken = null;
+      await getCsrf(true);
+      return upload(path, formData, { retryCsrf: false });
+    }
+    if (res.status === 401) events.dispatchEvent(new Event("unauthorized"));
+    throw error;
+  }
+  return data;
+}
+
 export const api = {
   get: async (path, query) => (await send("GET", path, { query })).data,
   post: async (path, body) => (await send("POST", path, { body })).data,

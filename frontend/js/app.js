@@ -31,6 +31,7 @@ const ROUTES = [
   [/^\/progress$/, "progress", "runner"],
   [/^\/questionnaires\/(?<slug>[^/]+)$/, "questionnaire", "runner"],
   [/^\/settings$/, "settings", "any"],
+  [/^\/settings\/import$/, "import", "runner"],
   [/^\/clients$/, "roster", "practitioner"],
   [/^\/clients\/(?<id>[^/]+)\/report$/, "report", "practitioner"],
   [/^\/clients\/(?<id>[^/]+)$/, "client", "practitioner"],

@@ -84,7 +84,8 @@ function cssVar(name, fallback) {
  * surface), a key, and a table with the same data for screen readers.
  */
 export async function stiffnessChart(container, runs, { title = "Stiffness after each run", scores = [] } = {}) {
-  const sorted = [...runs].sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
+  // Imported runs still waiting for a stiffness score have nothing to plot.
+  const sorted = runs.filter((r) => r.stiffness !== null && r.stiffness !== undefined).sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
   const figure = h("figure", { class: "chart card" });
   const caption = h("figcaption", {}, h("h2", { class: "h3" }, title));
   container.appendChild(figure);

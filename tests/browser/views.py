@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page
 
 from tests.browser.conftest import COACH, RUNNER, log_run, sign_in
+
+
+def hilly_gpx(days_ago: int = 1, hill_m: float = 20.0, name: str = "hill-run.gpx") -> dict:
+    from tests.imports.files import Route, gpx
+
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
+    data = gpx(Route(km=5, hill_m=hill_m, start=start))
+    return {"name": name, "mimeType": "application/gpx+xml", "buffer": data}
 
 
 def _settle(page: Page) -> None:
@@ -58,6 +68,17 @@ def runner_views(page: Page) -> Iterator[str]:
     page.get_by_role("heading", name="Signed-in devices").wait_for()
     _settle(page)
     yield "settings"
+    page.goto("/settings/import")
+    page.get_by_role("button", name="Import").wait_for()
+    page.set_input_files("#import-files", files=[hilly_gpx()])
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("Done:").wait_for()
+    _settle(page)
+    yield "import"
+    page.goto("/")
+    page.get_by_role("heading", name=re.compile("imported run")).wait_for()
+    _settle(page)
+    yield "today-imported"
 
 
 def practitioner_views(page: Page) -> Iterator[str]:

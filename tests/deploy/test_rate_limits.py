@@ -86,3 +86,19 @@ class TestWritesLimit:
         api = Api(make_app(RATELIMIT_WRITES="1 per minute").test_client()).login(runner)
         statuses = [api.post("/api/v1/runs", run_body()).status_code for _ in range(3)]
         assert statuses == [201, 201, 201]
+
+
+class TestImportLimit:
+    def test_it_trips_at_the_configured_count(self, limited, runner):
+        import io
+
+        from tests.imports.files import Route, gpx
+
+        api = Api(limited(RATELIMIT_IMPORTS="2 per hour").test_client()).login(runner)
+
+        def send():
+            files = {"files": [(io.BytesIO(gpx(Route())), "run.gpx")]}
+            return api.post("/api/v1/imports", data=files, content_type="multipart/form-data")
+
+        assert [send().status_code for _ in range(2)] == [202, 202]
+        _assert_too_many(send(), window=3600)

@@ -42,31 +42,39 @@ class TestProgress:
 
     def test_it_lists_hills_first_when_hill_runs_are_stiffer(self, runner_api, runner, sql):
         start = monday(today()) - timedelta(weeks=2)
+        # Alternate days, so the time trend cannot stand in for the workout type.
         runs = [
-            {"day": start + timedelta(days=i), "workout_type": "hills", "stiffness": 7}
+            {"day": start + timedelta(days=2 * i), "workout_type": "hills", "stiffness": 7}
             for i in range(4)
         ] + [
-            {"day": start + timedelta(days=7 + i), "workout_type": "easy", "stiffness": 2}
+            {"day": start + timedelta(days=2 * i + 1), "workout_type": "easy", "stiffness": 2}
             for i in range(4)
         ]
         store_runs(sql, runner.id, runs)
         triggers = runner_api.get("/api/v1/progress").get_json()["triggers"]
-        assert triggers[0] == {
-            "factor": "workout_type",
-            "value": "hills",
-            "mean_stiffness": 7.0,
-            "baseline": 2.0,
-            "runs": 4,
-        }
+        first = triggers[0]
+        assert (first["factor"], first["value"], first["reference"]) == (
+            "workout_type",
+            "hills",
+            "easy",
+        )
+        assert (first["runs"], first["reference_runs"], first["mean_stiffness"]) == (4, 4, 7.0)
+        assert first["low"] < first["effect"] < first["high"]
+        assert 4.0 <= first["effect"] <= 5.0  # the raw gap is 5, gently pulled towards 0
+        assert first["label"] == "clearly_more"
+        assert first["label_text"] == "clearly more stiffness"
 
-    def test_it_ignores_a_single_hill_run(self, runner_api, runner, sql):
+    def test_it_labels_a_single_hill_run_rather_than_hiding_it(self, runner_api, runner, sql):
         start = monday(today()) - timedelta(weeks=2)
         runs = [{"day": start, "workout_type": "hills", "stiffness": 7}] + [
             {"day": start + timedelta(days=1 + i), "stiffness": 2} for i in range(4)
         ]
         store_runs(sql, runner.id, runs)
         triggers = runner_api.get("/api/v1/progress").get_json()["triggers"]
-        assert all(t["value"] != "hills" for t in triggers)
+        hills = next(t for t in triggers if t["value"] == "hills")
+        assert hills["runs"] == 1
+        assert hills["label"] == "not_enough_runs"
+        assert hills["effect"] is None
 
     def test_it_finds_long_runs_and_heavy_weeks(self, runner_api, runner, sql):
         start = monday(today()) - timedelta(weeks=4)
@@ -80,12 +88,15 @@ class TestProgress:
             )
         store_runs(sql, runner.id, runs)
         triggers = runner_api.get("/api/v1/progress").get_json()["triggers"]
-        factors = {t["factor"]: t for t in triggers}
-        assert factors["long_distance"]["runs"] == 3
-        assert factors["long_distance"]["mean_stiffness"] == 6.0
-        assert factors["long_distance"]["value"] == "12.0 km or more"
-        assert factors["high_weekly_load"]["runs"] == 6
-        assert factors["high_weekly_load"]["mean_stiffness"] == 4.0
+        factors = {(t["factor"], t["value"]): t for t in triggers}
+        long_runs = factors[("distance", "long")]
+        assert (long_runs["runs"], long_runs["mean_stiffness"]) == (3, 6.0)
+        heavy = factors[("weekly_load", "high")]
+        assert (heavy["runs"], heavy["mean_stiffness"]) == (6, 4.0)
+        # The heavy week is stiff only because of its long runs: weighed together, the
+        # long runs carry the difference.
+        assert long_runs["label"] == "clearly_more"
+        assert long_runs["effect"] > heavy["effect"]
 
     def test_it_groups_by_day_week_surface_and_type(self, runner_api, runner, sql):
         week = monday(today()) - timedelta(weeks=1)

@@ -3,7 +3,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from backend.progress import stats
-from backend.progress.stats import FactorStat
 
 
 class TestMedian:
@@ -87,35 +86,3 @@ class TestTrend:
             "window_days": 14,
             "enough_data": False,
         }
-
-
-class TestTriggers:
-    def test_it_lists_a_factor_clearly_above_the_other_runs(self):
-        found = stats.triggers([FactorStat("workout_type", "hills", 4, 28)], 8, 36)
-        assert found == [
-            {
-                "factor": "workout_type",
-                "value": "hills",
-                "mean_stiffness": 7.0,
-                "baseline": 2.0,
-                "runs": 4,
-            }
-        ]
-
-    def test_it_needs_three_runs(self):
-        assert stats.triggers([FactorStat("workout_type", "hills", 2, 14)], 6, 22) == []
-
-    def test_it_needs_a_full_point_over_the_baseline(self):
-        assert stats.triggers([FactorStat("surface", "trail", 4, 14)], 8, 26) == []
-        assert stats.triggers([FactorStat("surface", "trail", 4, 16)], 8, 28)
-
-    def test_it_needs_other_runs_to_compare_with(self):
-        assert stats.triggers([FactorStat("surface", "road", 5, 35)], 5, 35) == []
-
-    def test_it_puts_the_strongest_first(self):
-        found = stats.triggers(
-            [FactorStat("surface", "trail", 3, 15), FactorStat("workout_type", "hills", 3, 24)],
-            10,
-            40,
-        )
-        assert [f["value"] for f in found] == ["hills", "trail"]

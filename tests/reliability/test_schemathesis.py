@@ -97,6 +97,11 @@ def _spoil(value: Any, n: int) -> Any:
     return value
 
 
+# File uploads (multipart with a list of files): the WSGI transport cannot build such a
+# body from generated data, so these are covered by their own tests (tests/imports).
+UPLOADS = {("POST", "/api/v1/imports")}
+
+
 def _has_input(operation: Any) -> bool:
     """Whether the operation takes a query or a body that could be invalid."""
     query = [p for p in operation.iter_parameters() if p.location.name.lower() == "query"]
@@ -122,7 +127,7 @@ def _operations(app: Any, negative_only: bool = False) -> list[Any]:
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result
         operation = result.ok()
-        if (operation.method.upper(), operation.path) in SIGNING_OUT:
+        if (operation.method.upper(), operation.path) in SIGNING_OUT | UPLOADS:
             continue
         if negative_only and not _has_input(operation):
             continue  # nothing to send means nothing can be invalid
@@ -159,6 +164,7 @@ def _real_ids(world: World, actor: str) -> dict[str, str]:
         .rsplit("/", 1)[1]
         .removesuffix(".ics"),
         **_notification_ids(world, actor),
+        **_import_id(world),
     }
 
 
@@ -185,6 +191,22 @@ def _notification_ids(world: World, actor: str) -> dict[str, str]:
         "subscription_id": str(subscription),
         "token": token,
     }
+
+
+def _import_id(world: World) -> dict[str, str]:
+    """Runner A's import, made by the world when the imports feature is there."""
+    try:
+        from backend.imports.models import Import
+    except ImportError:
+        return {}
+    from sqlalchemy import select
+
+    from backend.extensions import db
+
+    with world.app.app_context():
+        found = db.session.scalar(select(Import.id).where(Import.user_id == world.users["A"].id))
+        db.session.remove()
+    return {"import_id": str(found)} if found else {}
 
 
 @pytest.mark.parametrize("role", ["runner", "practitioner"])
@@ -253,4 +275,4 @@ def test_the_generator_sees_every_documented_operation(app) -> None:
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     methods = {"get", "post", "put", "patch", "delete"}
     documented = sum(len(methods & set(ops)) for ops in spec["paths"].values())
-    assert len(_operations(app)) == documented - len(SIGNING_OUT)
+    assert len(_operations(app)) == documented - len(SIGNING_OUT) - len(UPLOADS)

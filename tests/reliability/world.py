@@ -188,6 +188,14 @@ def _optional_content(world: World, a: Api, p: Api) -> None:
         _must(p.post("/api/v1/me/push-subscriptions", subscription("https://push.example.test/p")))
         for api in (a, p):
             assert api.post("/api/v1/me/notifications/test").status_code == 202
+    if "/api/v1/imports" in rules:
+        import io
+
+        from tests.imports.files import Route, gpx
+
+        upload = {"files": [(io.BytesIO(gpx(Route())), "run.gpx")]}
+        response = a.post("/api/v1/imports", data=upload, content_type="multipart/form-data")
+        assert response.status_code == 202, response.get_json()
 
 
 def _must(response: Any) -> Any:

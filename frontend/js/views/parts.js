@@ -28,30 +28,61 @@ const SURFACE_PHRASE = {
 
 const num = (n) => (n === null || n === undefined ? "–" : (Math.round(n * 10) / 10).toFixed(1));
 
-/** One trigger as a sentence, e.g. "After hill workouts your stiffness averages 6.5, against 3.0 otherwise — 8 runs." */
-export function triggerSentence(t, who = "your") {
+const TERRAIN_PHRASE = { flat: "on flat ground", rolling: "on rolling ground", hilly: "on hilly ground" };
+const REFERENCE_PHRASE = {
+  workout_type: (v) => WORKOUT_PHRASE[v] || `${v} workouts`,
+  surface: (v) => `runs ${SURFACE_PHRASE[v] || `on ${v}`}`,
+  terrain: (v) => `runs ${TERRAIN_PHRASE[v] || v}`,
+  distance: () => "runs of your usual distance",
+  weekly_load: () => "usual weeks",
+};
+const signed = (n) => {
+  const r = Math.round(n * 10) / 10;
+  return r === 0 ? "0.0" : `${r > 0 ? "+" : "−"}${num(Math.abs(r))}`;
+};
+
+/** What a trigger is about, e.g. "Hill workouts" or "Runs on hilly ground". */
+export function triggerSubject(t) {
   const factor = String(t.factor || "");
   const value = String(t.value ?? "");
-  let when;
-  if (factor === "workout_type") when = `After ${WORKOUT_PHRASE[value] || `${value} workouts`}`;
-  else if (factor === "surface") when = `After runs ${SURFACE_PHRASE[value] || `on ${value}`}`;
-  else if (/long/.test(factor)) when = "After long runs";
-  else if (/load/.test(factor)) when = "In weeks with a high running load";
-  else when = `With ${factor.replace(/_/g, " ")} ${value.replace(/_/g, " ")}`.trim();
-  return `${when} ${who} stiffness averages ${num(t.mean_stiffness)}, against ${num(t.baseline)} otherwise — ${plural(t.runs, "run")}.`;
+  let text;
+  if (factor === "workout_type") text = WORKOUT_PHRASE[value] || `${value} workouts`;
+  else if (factor === "surface") text = `runs ${SURFACE_PHRASE[value] || `on ${value}`}`;
+  else if (factor === "terrain") text = `runs ${TERRAIN_PHRASE[value] || value}`;
+  else if (factor === "distance") text = value === "long" ? "runs of 1.5 × your usual distance or more" : "runs under ¾ of your usual distance";
+  else if (factor === "weekly_load") text = "weeks with a high running load";
+  else text = `${factor.replace(/_/g, " ")} ${value.replace(/_/g, " ")}`.trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** One trigger as a sentence: its label, the estimate with its range, and the runs behind it. */
+export function triggerSentence(t, who = "your") {
+  const runs = plural(t.runs, "run");
+  const ref = (REFERENCE_PHRASE[t.factor] || ((v) => v))(String(t.reference ?? ""));
+  if (t.effect === null || t.effect === undefined) {
+    return `${triggerSubject(t)}: ${t.label_text} — ${runs} so far (3 needed to compare).`;
+  }
+  return (
+    `${triggerSubject(t)}: ${t.label_text}. Estimated ${signed(t.effect)} points on ${who} stiffness compared with ${ref}, ` +
+    `likely between ${signed(t.low)} and ${signed(t.high)} — ${runs}, against ${plural(t.reference_runs, "run")}.`
+  );
 }
 
 export function triggersSection(triggers, { who = "your", heading = "What seems to bring it on" } = {}) {
   const list = triggers || [];
-  const hasHills = list.some((t) => t.factor === "workout_type" && t.value === "hills");
-  const soft = list.some((t) => t.factor === "surface" && ["sand", "trail", "woodchip"].includes(t.value));
+  const more = (t) => t.label === "clearly_more" || t.label === "possibly_more";
+  const hasHills = list.some((t) => more(t) && ((t.factor === "workout_type" && t.value === "hills") || (t.factor === "terrain" && t.value === "hilly")));
+  const soft = list.some((t) => more(t) && t.factor === "surface" && ["sand", "trail", "woodchip"].includes(t.value));
   return h(
     "section",
     { class: "card", "aria-labelledby": "triggers-title" },
     h("h2", { id: "triggers-title" }, heading),
     list.length
-      ? h("ul", { class: "triggers" }, list.map((t) => h("li", {}, triggerSentence(t, who))))
-      : h("p", { class: "muted" }, "Nothing stands out yet. Triggers show up once there are enough runs of each kind to compare."),
+      ? h("ul", { class: "triggers" }, list.map((t) => h("li", { class: `trigger is-${t.label}` }, triggerSentence(t, who))))
+      : h("p", { class: "muted" }, "Nothing to compare yet. Each kind of run shows here once there are runs of it and of the usual kind."),
+    list.length
+      ? h("p", { class: "hint" }, "Each factor is weighed together with the others (surface, workout, terrain, distance, weekly load and the trend over time), so one does not hide behind another. These are estimates from your own runs, not a diagnosis.")
+      : null,
     hasHills ? h("p", { class: "tip" }, "Hills often bring stiffness on. Core stability work and how you hold yourself on the climb tend to help.") : null,
     soft ? h("p", { class: "tip" }, "Soft surfaces like sand, trails or woodchip are less stable, so the body guards more. A track or road is steadier while you build up.") : null,
   );
@@ -158,6 +189,16 @@ export function summaryCards(p) {
   );
 }
 
+/** Terrain read from the track, e.g. "Hilly · 32 m/km, 40 % uphill". */
+export function terrainCell(r) {
+  if (!r.terrain) return "–";
+  const word = r.terrain.charAt(0).toUpperCase() + r.terrain.slice(1);
+  const bits = [];
+  if (r.elevation_gain_m !== null && r.elevation_gain_m !== undefined && r.distance_km) bits.push(`${Math.round(r.elevation_gain_m / r.distance_km)} m/km`);
+  if (r.uphill_share !== null && r.uphill_share !== undefined) bits.push(`${Math.round(r.uphill_share * 100)} % uphill`);
+  return bits.length ? `${word} · ${bits.join(", ")}` : word;
+}
+
 export function runsTable(runs, user, { limit = 30 } = {}) {
   const rows = [...runs].sort((a, b) => (a.started_at < b.started_at ? 1 : -1)).slice(0, limit);
   // Focusable so a keyboard user can scroll the table sideways on a phone.
@@ -170,7 +211,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
       h(
         "thead",
         {},
-        h("tr", {}, ["Date", "Distance", "Time", "Surface", "Workout", "Stiffness", "Next morning", "Flags"].map((c) => h("th", { scope: "col" }, c))),
+        h("tr", {}, ["Date", "Distance", "Time", "Surface", "Workout", "Terrain", "Stiffness", "Next morning", "Flags"].map((c) => h("th", { scope: "col" }, c))),
       ),
       h(
         "tbody",
@@ -184,7 +225,8 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
             h("td", {}, formatDuration(r.duration_s)),
             h("td", {}, labelOf(SURFACES, r.surface)),
             h("td", {}, labelOf(WORKOUTS, r.workout_type)),
-            h("td", {}, String(r.stiffness)),
+            h("td", {}, terrainCell(r)),
+            h("td", {}, r.stiffness === null || r.stiffness === undefined ? "not rated" : String(r.stiffness)),
             h("td", {}, r.morning_stiffness == null ? "–" : String(r.morning_stiffness)),
             h("td", {}, (r.red_flags || []).length ? h("ul", { class: "flag-list" }, r.red_flags.map((f) => h("li", {}, labelOf(RED_FLAGS, f)))) : "–"),
           ),

@@ -1,7 +1,7 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { outcomesSection } from "./outcomes.js";
-import { byWorkout, bySurface, loadSection, morningSection, rangeQuery, summaryCards, triggersSection } from "./parts.js";
+import { byWorkout, bySurface, loadSection, morningSection, rangeQuery, runsTable, summaryCards, triggersSection } from "./parts.js";
 
 export const title = "Progress";
 
@@ -42,6 +42,9 @@ export async function render(root, ctx) {
       triggersSection(progress.triggers, { who: "your" }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       loadSection(progress.load, ctx.user),
+      runs.length
+        ? h("section", { class: "card", "aria-labelledby": "recent-runs-title" }, h("h2", { id: "recent-runs-title" }, "Recent runs"), runsTable(runs, ctx.user, { limit: 10 }))
+        : null,
     );
     const { stiffnessChart } = await import("../chart.js");
     if (!ctx.isCurrent()) return;

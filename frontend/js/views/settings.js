@@ -80,6 +80,16 @@ function profileSection(ctx) {
   return form;
 }
 
+function importSection() {
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "import-card-title" },
+    h("h2", { id: "import-card-title" }, "Import runs"),
+    h("p", {}, "Bring in runs from your watch or app: GPX, TCX or FIT files, or a Strava export."),
+    h("a", { href: "/settings/import", class: "btn btn-secondary" }, "Import runs"),
+  );
+}
+
 function practitionerSection(ctx) {
   const user = ctx.user;
   const box = h("section", { class: "card", "aria-labelledby": "prac-title" }, h("h2", { id: "prac-title" }, "Your practitioner"));
@@ -260,7 +270,7 @@ export async function render(root, ctx) {
   }
   root.append(section);
   section.append(profileSection(ctx));
-  if (user.role === "runner") section.append(practitionerSection(ctx), calendarSection());
+  if (user.role === "runner") section.append(practitionerSection(ctx), calendarSection(), importSection());
   const [notifications, log, devices, twoStep] = await Promise.all([
     notificationsSection(ctx),
     user.role === "runner" ? accessLogSection() : null,
