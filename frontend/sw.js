@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "f18d657f5fed";
+const VERSION = "c7f6fefc5a66";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -46,22 +46,30 @@ const PRECACHE = [
   "/js/dom.js",
   "/js/format.js",
   "/js/outbox.js",
+  "/js/passkeys.js",
+  "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
+  "/js/views/duecard.js",
   "/js/views/help.js",
   "/js/views/import.js",
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
+  "/js/views/morning.js",
+  "/js/views/notifications-settings.js",
+  "/js/views/outcomes.js",
   "/js/views/parts.js",
   "/js/views/player.js",
   "/js/views/progress.js",
+  "/js/views/questionnaire.js",
   "/js/views/report.js",
   "/js/views/roster.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/signup.js",
   "/js/views/today.js",
+  "/js/views/twostep.js",
   "/manifest.webmanifest",
   "/vendor/idb-keyval.js"
 ];

@@ -110,13 +110,6 @@ def _around(value: float, share: float) -> Range:
     return Range(value * (1 - share), value * (1 + share))
 
 
-def steps_from_cadence(cadence_spm: float, moving_s: float) -> Range:
-    """Steps counted from the recorded cadence: average steps per minute times the time
-    moving, give or take 3 % for how the device averages."""
-    steps = cadence_spm * moving_s / 60
-    return Range(steps * 0.97, steps * 1.03)
-
-
 def force_multiplier(workout_type: str, model: LoadModel = DEFAULT_MODEL) -> Range:
     return model.walk_bw if is_walk(workout_type) else model.run_bw
 

@@ -192,7 +192,7 @@ def present(run: Run, user: User, model: LoadModel | None = None) -> dict[str, A
         **imported_figures(run),
         "estimate": estimate_load(
             run.distance_km,
-            run.duration_s,
+            run.moving_s or run.duration_s,  # a watch's moving time, where it gave one
             run.workout_type,
             weight_for(run, user),
             model or load_model(),
