@@ -9,7 +9,7 @@
 import { SYNC_TAG, flush } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "c7f6fefc5a66";
+const VERSION = "3a8924e1b7db";
 const PRECACHE = [
   "/",
   "/css/app.css",

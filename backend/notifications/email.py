@@ -36,6 +36,11 @@ EMAIL_TEXTS = {
     ),
     "routine_reminder": ("Your routine for today", "Today's routine is waiting — open Limber."),
     "morning_checkin": ("How is your back this morning?", "Tell Limber how your back feels."),
+    "sign_in_warning": (
+        "Wrong passwords for your Limber account",
+        "Someone has typed a wrong password for your account several times. If it was not "
+        "you, change your password in Limber's Settings.",
+    ),
     "test": ("Limber test email", "This is a test: email from Limber reaches you."),
 }
 _SALT = "limber-unsubscribe"

@@ -10,13 +10,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.db import Base, UTCDateTime, new_uuid, utcnow
 
 # What Limber may tell someone about, and on which channels unless they choose otherwise.
-NOTIFICATION_KINDS = ("routine_reminder", "morning_checkin", "client_alert", "alert_digest")
+NOTIFICATION_KINDS = (
+    "routine_reminder",
+    "morning_checkin",
+    "client_alert",
+    "alert_digest",
+    "sign_in_warning",
+)
 CHANNELS = ("push", "email", "in_app")
 DEFAULT_CHANNELS: dict[str, dict[str, bool]] = {
     "routine_reminder": {"push": True, "email": False, "in_app": True},
     "morning_checkin": {"push": True, "email": False, "in_app": True},
     "client_alert": {"push": True, "email": True, "in_app": True},
     "alert_digest": {"push": False, "email": True, "in_app": True},
+    "sign_in_warning": {"push": False, "email": True, "in_app": True},
 }
 # The test notification goes out on every channel, whatever the settings say.
 TEST_KIND = "test"

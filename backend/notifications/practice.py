@@ -35,7 +35,22 @@ LEVEL_TITLES = {"emergency": "Emergency warning sign", "urgent": "Urgent warning
 
 
 def connect_signals() -> None:
+    from backend.auth.signals import login_brake_engaged
+
     alert_raised.connect(on_alert_raised)
+    login_brake_engaged.connect(on_login_brake_engaged)
+
+
+def on_login_brake_engaged(sender: Any, *, user: User, failures: int, **_: Any) -> None:
+    """Tell the owner when the sign-in brake holds their account (and as it doubles)."""
+    notify(
+        user,
+        "sign_in_warning",
+        title="Wrong passwords for your account",
+        body=f"{failures} wrong passwords in a row. If it was not you, change your password.",
+        url="/settings",
+        key=f"sign_in_warning:{user.id}:{utcnow().date().isoformat()}:{failures}",
+    )
 
 
 def on_alert_raised(sender: Any, *, alert_id: uuid.UUID, level: str, **_: Any) -> None:

@@ -9,10 +9,12 @@ const KINDS = {
   runner: [
     ["routine_reminder", "Routine reminders"],
     ["morning_checkin", "Morning check-in"],
+    ["sign_in_warning", "Wrong passwords for my account"],
   ],
   practitioner: [
     ["client_alert", "Urgent client warning signs"],
     ["alert_digest", "Daily summary of other alerts"],
+    ["sign_in_warning", "Wrong passwords for my account"],
   ],
 };
 const CHANNELS = [
