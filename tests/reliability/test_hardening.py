@@ -23,10 +23,10 @@ from backend import create_app
 from backend.auth.models import LoginBrake, User
 from backend.auth.passwords import password_problems
 from backend.auth.signals import login_brake_engaged
+from backend.consent import CODE_LENGTH
 from backend.db import utcnow
 from backend.extensions import db
 from backend.practice.models import AccessLog, Consent, PracticeInvite
-from backend.practice.service import CODE_LENGTH
 from tests.privacy.helpers import link
 from tests.reliability.conftest import count_response
 from tests.reliability.figures import figures
