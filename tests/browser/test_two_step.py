@@ -135,7 +135,7 @@ def test_an_authenticator_app_and_a_recovery_code(new_context, base_url, viewpor
     secret = page.locator("code.secret").inner_text().replace(" ", "")
     assert_no_axe_violations(page, "authenticator app set-up")
     page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Turn on").click()
+    page.get_by_role("button", name="Turn on", exact=True).click()
     expect(page.locator(".code-list li")).to_have_count(10)
     recovery = page.locator(".code-list li").first.inner_text()
     page.get_by_role("button", name="I've saved them").click()

@@ -46,7 +46,7 @@ class TestEveryRouteHasARule:
             "POST /api/v1/auth/register",
             "POST /api/v1/auth/login",
             # The secret token in the address is the key (docs/notifications.md).
-            "GET /api/v1/calendar/<string:token>.ics",
+            "GET /api/v1/calendar/<string:feed_token>.ics",
             "GET /api/v1/unsubscribe/<token>",
             "POST /api/v1/unsubscribe/<token>",
         }

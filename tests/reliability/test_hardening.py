@@ -119,9 +119,10 @@ class TestGunicornOwnErrors:
         line = b"GET /api/v1/runs?q=" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
         status, headers, body = _status_and_json(raw(gunicorn.port, line))
         count_response(status)
-        assert status == 400
+        # gunicorn 27 names the problem: 414 URI Too Long (23 said 400).
+        assert status == 414
         assert headers["Content-Type"] == "application/json"
-        assert json.loads(body)["status"] == "Bad Request"
+        assert json.loads(body)["code"] == 414
 
     def test_the_access_line_reads_a_status_without_status_code(self) -> None:
         class Refused:  # what gunicorn passes for a request it refused itself
@@ -227,10 +228,14 @@ def _string_fields(spec: dict[str, Any], route: Any) -> list[str]:
 
 
 def _writes_with_text(app: Any, spec: dict[str, Any]) -> list[tuple[Any, str]]:
+    from backend.access import rule_for
+
+    # The second step of signing in answers only a sign-in held after a right password;
+    # without one it is 401 before any body is read (tests/mfa cover its input).
     return [
         (route, field)
         for route in limber_routes(app)
-        if route.method in UNSAFE
+        if route.method in UNSAFE and rule_for(view_of(app, route), route.method) != "second_step"
         for field in _string_fields(spec, route)
     ]
 
@@ -258,7 +263,13 @@ class TestBodiesThatCrashedTheParser:
         assert len(targets) >= 15, targets  # login, register, profile, runs, notes, ...
         tried = 0
         for route, field in targets:
-            path, _ = world.fill(route)
+            try:
+                path, _ = world.fill(route)
+            except LookupError:
+                # No such object in the world (a passkey would give P a second step): the
+                # body is refused before any lookup, so any id will do.
+                ids = {name: uuid.uuid4() for name in route.ids}
+                path = route.rule.build(ids, append_unknown=False)[1]
             body = example_body(world, route, spec) or {}
             for bad in ("a\x00b", "a\ud800b"):
                 before = snapshot(app)
