@@ -6,10 +6,10 @@
 // - A new version waits until the user accepts the update (or every tab closes),
 //   so nobody is left half on the old shell and half on the new one.
 
-import { SYNC_TAG, flush } from "./js/outbox.js";
+import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "3a8924e1b7db";
+const VERSION = "d5fcd071d085";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -53,6 +53,7 @@ const PRECACHE = [
   "/js/views/duecard.js",
   "/js/views/help.js",
   "/js/views/import.js",
+  "/js/views/imported.js",
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
@@ -201,3 +202,99 @@ async function cacheFirst(req) {
     throw err;
   }
 }
+
+// --- notifications ---------------------------------------------------------------------
+// A push carries JSON: {title, body, url, tag, kind, data?}. The tag makes a newer
+// notification of the same kind replace the older one. See docs/notifications.md.
+
+const MORNING_ACTION = /^morning:(\d{1,2})$/;
+
+function safePath(url) {
+  // Only paths inside the app: never send the user to another site from a push.
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "/";
+}
+
+// The check-in's run rides in its URL ("/?checkin=<run id>").
+function checkInRun(path) {
+  const id = new URL(path, self.location.origin).searchParams.get("checkin");
+  return id && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
+
+function checkInActions(offered) {
+  const max = (self.Notification && Notification.maxActions) || 0;
+  // Where the browser shows enough buttons, every answer 0-10 is one tap.
+  if (max >= 11) return Array.from({ length: 11 }, (_, n) => ({ action: `morning:${n}`, title: String(n) }));
+  return offered.slice(0, max);
+}
+
+function notificationFor(payload) {
+  const url = safePath(payload.url);
+  const kind = payload.kind || "info";
+  const data = { kind, url, id: payload.id || null, run_id: kind === "morning_checkin" ? checkInRun(url) : null };
+  const offered = Array.isArray(payload.actions) ? payload.actions.filter((a) => a && a.action && a.title) : [];
+  const options = {
+    body: payload.body || "",
+    tag: payload.tag || kind,
+    renotify: true,
+    icon: "/img/icons/icon-192.png",
+    badge: "/img/icons/icon-192.png",
+    data,
+    actions: data.run_id ? checkInActions(offered) : offered.slice(0, (self.Notification && Notification.maxActions) || 0),
+  };
+  return [payload.title || "Limber", options];
+}
+
+self.addEventListener("push", (event) => {
+  let payload = {};
+  try {
+    payload = event.data ? event.data.json() : {};
+  } catch {
+    payload = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(self.registration.showNotification(...notificationFor(payload)));
+});
+
+async function openView(path) {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+  if (open) {
+    await open.focus();
+    // The page's router moves to the view without a reload (app.js listens for this).
+    open.postMessage({ type: "NAVIGATE", url: path });
+    return open;
+  }
+  return self.clients.openWindow(path);
+}
+
+async function answerFromNotification(notification, value) {
+  const { run_id: runId } = notification.data;
+  const userId = await currentUser();
+  if (!userId) return openView(notification.data.url);
+  const body = { morning_stiffness: value, morning_at: new Date().toISOString() };
+  const result = await submit("morning", `/runs/${runId}/morning`, body, userId, { run_id: runId }, { method: "PUT", id: `morning:${runId}` });
+  if (result.outcome === "refused") return openView("/");
+  if (result.outcome === "kept" && self.registration.sync) {
+    // No network: ask for a Background Sync so the answer goes out once it is back.
+    await self.registration.sync.register(SYNC_TAG).catch(() => {});
+  }
+  const text =
+    result.outcome === "kept"
+      ? `${value}/10 saved on this phone; it will be sent when you are back online.`
+      : `Saved: ${value}/10 this morning. Thank you.`;
+  // Same tag: the confirmation takes the question's place.
+  return self.registration.showNotification("Morning check-in", { body: text, tag: notification.tag, data: { kind: "info", url: "/" } });
+}
+
+function handleNotificationClick(notification, action) {
+  const data = notification.data || {};
+  const morning = MORNING_ACTION.exec(action || "");
+  notification.close();
+  if (morning && data.run_id && Number(morning[1]) <= 10) {
+    return answerFromNotification(notification, Number(morning[1]));
+  }
+  return openView(safePath(data.url));
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(handleNotificationClick(event.notification, event.action));
+});

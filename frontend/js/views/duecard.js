@@ -1,23 +1,11 @@
-// The card on Today that says questionnaires are due. Kept apart from outcomes.js so the
-// first load of Today stays small.
-import { api } from "../api.js";
+// The card on Today that says questionnaires are due. Kept apart from outcomes.js and
+// loaded only when something is due, so the first load of Today stays small.
 import { h } from "../dom.js";
 import { plural } from "../format.js";
-import * as outbox from "../outbox.js";
 
-/** A card for Today when questionnaires are due (null when none are). */
-export async function dueCard(user, today) {
-  let due;
-  try {
-    due = await api.get("/me/questionnaires/due", { date: today });
-  } catch {
-    return null;
-  }
-  const waiting = new Set(
-    (await outbox.pending(user.id)).filter((p) => p.kind === "questionnaire").map((p) => p.body.questionnaire_id),
-  );
-  const items = (due.items || []).filter((i) => !waiting.has(i.questionnaire.id));
-  if (!items.length) return null;
+/** The card for Today, given the due questionnaires (today.js fetches them first and
+ * imports this module only when some are due and not already waiting to send). */
+export function dueCard(items) {
   return h(
     "section",
     { class: "card due-questionnaires", "aria-labelledby": "due-q-title" },

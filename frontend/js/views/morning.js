@@ -2,9 +2,8 @@
 // yesterday's runs without an answer. The answer goes through the outbox (PUT, keyed by
 // the run), so it is kept with no signal and sent once the network is back.
 
-import { api } from "../api.js";
 import { chips, checkedValue, h, notice } from "../dom.js";
-import { addDays, formatDistance } from "../format.js";
+import { formatDistance } from "../format.js";
 import * as outbox from "../outbox.js";
 
 const COURSE_TEXT = {
@@ -48,6 +47,8 @@ function thanks(run, result) {
 
 function card(run, ctx) {
   const headingId = `morning-${run.id}`;
+  // Named by the heading and the run it asks about, so each card's form is its own landmark.
+  const aboutId = `morning-about-${run.id}`;
   const scale = chips(
     "Stiffness this morning",
     `morning-${run.id}`,
@@ -56,13 +57,14 @@ function card(run, ctx) {
   );
   scale.classList.add("scale");
   scale.appendChild(h("p", { class: "hint scale-ends" }, h("span", {}, "0 = loose"), h("span", {}, "10 = can't bend")));
+  const about = h("p", { id: aboutId, class: "muted" }, afterText(run, ctx.user));
   const status = h("div", { class: "morning-status" });
   const button = h("button", { type: "submit", class: "btn btn-primary" }, "Save");
   const form = h(
     "form",
-    { class: "card morning-card", "aria-labelledby": headingId, dataset: { runId: run.id }, novalidate: true },
+    { class: "card morning-card", "aria-labelledby": `${headingId} ${aboutId}`, dataset: { runId: run.id }, novalidate: true },
     h("h2", { id: headingId, class: "h3" }, "How is your back this morning?"),
-    h("p", { class: "muted" }, afterText(run, ctx.user)),
+    about,
     scale,
     button,
     status,
@@ -83,7 +85,7 @@ function card(run, ctx) {
         status.replaceChildren(notice("error", result.error.message || "That answer was not accepted."));
         return;
       }
-      form.replaceChildren(h("h2", { id: headingId, class: "h3" }, "This morning"), thanks(run, result));
+      form.replaceChildren(h("h2", { id: headingId, class: "h3" }, "This morning"), about, thanks(run, result));
       form.querySelector(".notice")?.setAttribute("tabindex", "-1");
       form.querySelector(".notice")?.focus();
     } catch (err) {
@@ -94,17 +96,8 @@ function card(run, ctx) {
   return form;
 }
 
-/** Cards for yesterday's unanswered runs (none when all are answered or waiting to send). */
-export async function morningCards(today, ctx) {
-  const yesterday = addDays(today, -1);
-  let runs = [];
-  try {
-    runs = (await api.get("/runs", { from: yesterday, to: yesterday, limit: 20 })).items || [];
-  } catch {
-    return [];
-  }
-  const waiting = new Set(
-    (await outbox.pending(ctx.user.id)).filter((p) => p.kind === "morning").map((p) => p.meta && p.meta.run_id),
-  );
-  return runs.filter((r) => r.morning_stiffness === null && !waiting.has(r.id)).map((r) => card(r, ctx));
+/** Cards for yesterday's unanswered runs; today.js finds them (morningRuns) and imports
+ * this module only when there are some. */
+export function morningCards(runs, ctx) {
+  return runs.map((r) => card(r, ctx));
 }

@@ -1,10 +1,8 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { formatDate, formatDistance, isoDate, plural } from "../format.js";
+import { addDays, formatDate, isoDate } from "../format.js";
 import * as outbox from "../outbox.js";
 import { helpCard } from "./help.js";
-import { dueCard } from "./duecard.js";
-import { morningCards } from "./morning.js";
 
 export const title = "Today";
 
@@ -31,15 +29,26 @@ export async function render(root, ctx) {
   // Due questionnaires get their own card above the routines once known.
   const dueSlot = h("div", {});
   section.querySelector(".quick").after(dueSlot);
-  dueCard(ctx.user, today).then((card) => card && ctx.isCurrent() && dueSlot.replaceWith(card));
-  importedPrompt(ctx).then((card) => {
-    if (card && ctx.isCurrent()) section.querySelector(".quick").after(card);
+  // Optional cards: their module loads only when the API has something to show.
+  dueItems(ctx.user, today).then(async (items) => {
+    if (!items.length) return;
+    const { dueCard } = await import("./duecard.js");
+    if (ctx.isCurrent()) dueSlot.replaceWith(dueCard(items));
+  });
+  awaitingStiffness().then(async (runs) => {
+    if (!runs.length) return;
+    const { importedPrompt } = await import("./imported.js");
+    if (ctx.isCurrent()) section.querySelector(".quick").after(importedPrompt(runs, ctx));
   });
 
   const [data, pending, cards] = await Promise.all([
     api.get("/today", { date: today }),
     outbox.pending(ctx.user.id),
-    morningCards(today, ctx),
+    morningRuns(today, ctx).then(async (runs) => {
+      if (!runs.length) return [];
+      const { morningCards } = await import("./morning.js");
+      return morningCards(runs, ctx);
+    }).catch(() => []),
   ]);
   if (!ctx.isCurrent()) return;
   mornings.replaceChildren(...cards);
@@ -82,8 +91,9 @@ export async function render(root, ctx) {
         ),
       ),
     );
-    // Keep each routine on the device so it can be followed with no signal.
-    api.get(`/routines/${r.id}`).catch(() => {});
+    // Keep each routine for use with no signal (the worker keeps it; before it controls
+    // the page, app.js's warm-up reads them all once it does).
+    if (navigator.serviceWorker?.controller) api.get(`/routines/${r.id}`).catch(() => {});
   }
 
   const others = h("details", { class: "card more-routines" }, h("summary", {}, "All routines"));
@@ -107,10 +117,39 @@ export async function render(root, ctx) {
   section.append(others, helpCard());
 }
 
-const SKIPPED_KEY = "limber-skipped-stiffness";
-const TERRAIN_WORD = { flat: "flat", rolling: "rolling", hilly: "hilly" };
+async function kindsWaiting(userId, kind) {
+  return (await outbox.pending(userId)).filter((p) => p.kind === kind);
+}
 
-function skipped() {
+/** Questionnaires due and not waiting to send. */
+async function dueItems(user, today) {
+  let due;
+  try {
+    due = await api.get("/me/questionnaires/due", { date: today });
+  } catch {
+    return [];
+  }
+  const waiting = new Set((await kindsWaiting(user.id, "questionnaire")).map((p) => p.body.questionnaire_id));
+  return (due.items || []).filter((i) => !waiting.has(i.questionnaire.id));
+}
+
+/** Yesterday's runs with no morning answer sent or waiting. */
+async function morningRuns(today, ctx) {
+  const yesterday = addDays(today, -1);
+  let runs;
+  try {
+    runs = (await api.get("/runs", { from: yesterday, to: yesterday, limit: 20 })).items || [];
+  } catch {
+    return [];
+  }
+  const waiting = new Set((await kindsWaiting(ctx.user.id, "morning")).map((p) => p.meta && p.meta.run_id));
+  return runs.filter((r) => r.morning_stiffness === null && !waiting.has(r.id));
+}
+
+// Imported runs the runner chose to skip; imported.js adds to the list.
+export const SKIPPED_KEY = "limber-skipped-stiffness";
+
+export function skippedImports() {
   try {
     return new Set(JSON.parse(localStorage.getItem(SKIPPED_KEY) || "[]"));
   } catch {
@@ -118,81 +157,12 @@ function skipped() {
   }
 }
 
-function skip(id) {
-  const ids = skipped();
-  ids.add(id);
-  localStorage.setItem(SKIPPED_KEY, JSON.stringify([...ids].slice(-500)));
-}
-
-/** Imported runs wait for the runner's stiffness: one quick 0–10 each, or skip. */
-async function importedPrompt(ctx) {
-  let runs;
+/** Imported runs awaiting a stiffness, less those skipped here. */
+async function awaitingStiffness() {
   try {
-    runs = (await api.get("/runs/awaiting-stiffness")).items || [];
+    const hidden = skippedImports();
+    return ((await api.get("/runs/awaiting-stiffness")).items || []).filter((r) => !hidden.has(r.id));
   } catch {
-    return null;
+    return [];
   }
-  const hidden = skipped();
-  runs = runs.filter((r) => !hidden.has(r.id));
-  if (!runs.length) return null;
-  const heading = h("h2", { id: "imported-title" }, `${plural(runs.length, "imported run")}: how did your back feel?`);
-  const list = h("ul", { class: "plain-list imported-runs" });
-  const card = h(
-    "section",
-    { class: "card imported", "aria-labelledby": "imported-title" },
-    heading,
-    h("p", { class: "muted" }, "0 is no stiffness at all, 10 the worst you can imagine. Skip any you cannot remember."),
-    list,
-  );
-  const left = () => {
-    const n = list.children.length;
-    if (!n) card.remove();
-    else heading.textContent = `${plural(n, "imported run")}: how did your back feel?`;
-  };
-  for (const run of runs) {
-    const label = [
-      formatDate(run.started_at),
-      formatDistance(run.distance_km, ctx.user),
-      run.terrain ? TERRAIN_WORD[run.terrain] : null,
-      run.title,
-    ].filter(Boolean).join(" · ");
-    const selectId = `stiff-${run.id}`;
-    const select = h(
-      "select",
-      { id: selectId, name: "stiffness" },
-      h("option", { value: "" }, "Choose…"),
-      Array.from({ length: 11 }, (_, i) => h("option", { value: String(i) }, String(i))),
-    );
-    const save = h("button", { type: "button", class: "btn btn-primary" }, "Save");
-    const later = h("button", { type: "button", class: "btn btn-secondary" }, "Skip");
-    const message = h("span", { class: "muted", "aria-live": "polite" });
-    const item = h(
-      "li",
-      { class: "imported-run" },
-      h("label", { for: selectId }, `Stiffness after ${label}`),
-      h("div", { class: "imported-actions" }, select, save, later, message),
-    );
-    save.addEventListener("click", async () => {
-      if (select.value === "") {
-        message.textContent = "Choose a number from 0 to 10 first.";
-        return;
-      }
-      save.disabled = true;
-      try {
-        await api.patch(`/runs/${run.id}`, { stiffness: Number(select.value) });
-        item.remove();
-        left();
-      } catch (err) {
-        save.disabled = false;
-        message.textContent = err.offline ? "No connection; try again when you are back online." : err.message;
-      }
-    });
-    later.addEventListener("click", () => {
-      skip(run.id);
-      item.remove();
-      left();
-    });
-    list.appendChild(item);
-  }
-  return card;
 }
