@@ -168,6 +168,26 @@ CONFIGS: dict[str, type[BaseConfig]] = {
     "production": ProductionConfig,
 }
 
+
+def _flag(value: str) -> bool:
+    return value.lower() in {"1", "true", "yes"}
+
+
+def _pair(value: str) -> tuple[float, float]:
+    """ "3,4" -> (3.0, 4.0): two numbers, the first no larger than the second for ranges."""
+    parts = [float(p) for p in value.split(",")]
+    if len(parts) != 2:
+        raise ConfigError(f"Expected two numbers separated by a comma, got {value!r}.")
+    return parts[0], parts[1]
+
+
+def _ordered_pair(value: str) -> tuple[float, float]:
+    low, high = _pair(value)
+    if not 0 < low <= high:
+        raise ConfigError(f"Expected 0 < low <= high, got {value!r}.")
+    return low, high
+
+
 # Environment variables that override a setting, with the parser for each.
 _ENV_OVERRIDES: dict[str, Any] = {
     "SECRET_KEY": str,
@@ -178,7 +198,7 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "PROXY_TRUSTED_NETWORKS": str,
     "PUBLIC_URL": lambda v: v.rstrip("/"),
     "INVITE_TTL_DAYS": int,
-    "API_DOCS_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
+    "API_DOCS_ENABLED": _flag,
     "RATELIMIT_LOGIN": str,
     "RATELIMIT_REGISTER": str,
     "RATELIMIT_WRITES": str,
@@ -191,13 +211,13 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "WEBAUTHN_RP_NAME": str,
     "WEBAUTHN_ORIGIN": str,
     "TWO_STEP_KEY": str,
-    "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
-    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
-    "JSON_LOGS": lambda v: v.lower() in {"1", "true", "yes"},
-    "LOAD_RUN_BW": lambda v: _ordered_pair(v),
-    "LOAD_WALK_BW": lambda v: _ordered_pair(v),
-    "LOAD_RUN_CADENCE": lambda v: _pair(v),
-    "LOAD_WALK_CADENCE": lambda v: _pair(v),
+    "RATELIMIT_ENABLED": _flag,
+    "SESSION_COOKIE_SECURE": _flag,
+    "JSON_LOGS": _flag,
+    "LOAD_RUN_BW": _ordered_pair,
+    "LOAD_WALK_BW": _ordered_pair,
+    "LOAD_RUN_CADENCE": _pair,
+    "LOAD_WALK_CADENCE": _pair,
     "LOAD_STEP_SPREAD": float,
     "EMERGENCY_NUMBER": str,
     "JOBS_STORAGE": str,
@@ -215,26 +235,11 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "SMTP_PASSWORD": str,
     "SMTP_FROM": str,
     "MAIL_DIR": str,
-    "SMTP_STARTTLS": lambda v: v.lower() in {"1", "true", "yes"},
-    "SMTP_SSL": lambda v: v.lower() in {"1", "true", "yes"},
-    "PUSH_ALLOW_LOOPBACK": lambda v: v.lower() in {"1", "true", "yes"},
-    "JOBS_IMMEDIATE": lambda v: v.lower() in {"1", "true", "yes"},
+    "SMTP_STARTTLS": _flag,
+    "SMTP_SSL": _flag,
+    "PUSH_ALLOW_LOOPBACK": _flag,
+    "JOBS_IMMEDIATE": _flag,
 }
-
-
-def _pair(value: str) -> tuple[float, float]:
-    """ "3,4" -> (3.0, 4.0): two numbers, the first no larger than the second for ranges."""
-    parts = [float(p) for p in value.split(",")]
-    if len(parts) != 2:
-        raise ConfigError(f"Expected two numbers separated by a comma, got {value!r}.")
-    return parts[0], parts[1]
-
-
-def _ordered_pair(value: str) -> tuple[float, float]:
-    low, high = _pair(value)
-    if not 0 < low <= high:
-        raise ConfigError(f"Expected 0 < low <= high, got {value!r}.")
-    return low, high
 
 
 class ConfigError(RuntimeError):

@@ -16,7 +16,6 @@ from backend.consent import (
     practitioner_for,
     record_access,
 )
-from backend.dates import local_today
 from backend.db import utcnow
 from backend.links import public_url
 from backend.pagination import PageArgs
@@ -189,9 +188,7 @@ class ClientProgress(MethodView):
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's stiffness trend, triggers, load and routine adherence"""
         client = client_for_read(current_user, client_id, "progress")
-        today = local_today(client)
-        start, end = progress.date_range(args["from_"], args["to"], today)
-        return progress.progress_for(client, start, end, today)
+        return progress.progress_between(client, args["from_"], args["to"])
 
 
 @clients_blp.route("/<uuid:client_id>/alerts")

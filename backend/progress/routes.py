@@ -7,7 +7,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
-from backend.dates import local_today
 from backend.progress import service
 from backend.progress.schemas import ProgressOut, ProgressQueryArgs
 
@@ -21,6 +20,4 @@ class Progress(MethodView):
     @blp.response(200, ProgressOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """My stiffness trend, triggers, load and routine adherence"""
-        today = local_today(current_user)
-        start, end = service.date_range(args["from_"], args["to"], today)
-        return service.progress_for(current_user, start, end, today)
+        return service.progress_between(current_user, args["from_"], args["to"])

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, case, cast, func, select
 
 from backend.auth.models import User
+from backend.dates import local_today
 from backend.extensions import db
 from backend.progress import effects, stats
 from backend.progress.sql import week_start
@@ -28,6 +29,13 @@ def date_range(start: date | None, end: date | None, today: date) -> tuple[date,
     """`to` defaults to today, `from` to twelve weeks before `to`."""
     end = end or today
     return start or end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), end
+
+
+def progress_between(runner: User, start: date | None, end: date | None) -> dict[str, Any]:
+    """Progress over the asked range, dated in the runner's own calendar."""
+    today = local_today(runner)
+    first, last = date_range(start, end, today)
+    return progress_for(runner, first, last, today)
 
 
 def progress_for(runner: User, start: date, end: date, today: date) -> dict[str, Any]:
