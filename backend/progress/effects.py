@@ -233,13 +233,15 @@ def _fit(
     penalty = np.full(X.shape[1], PRIOR_RUNS)
     penalty[0] = 0.0  # the typical run and the drift are not pulled towards zero
     penalty[1] = 0.0 if spread > 0 else 1.0
-    A = X.T @ X + np.diag(penalty)
+    gram = X.T @ X
+    A = gram + np.diag(penalty)
     try:
         A_inv = np.linalg.inv(A)
     except np.linalg.LinAlgError:
         return None
-    beta = A_inv @ X.T @ y
-    hat_trace = float(np.trace(X @ A_inv @ X.T))
+    beta = A_inv @ (X.T @ y)
+    # trace(X inv(A) X^T) equals trace(inv(A) X^T X): the same figure, no n-by-n matrix.
+    hat_trace = float(np.sum(A_inv * gram.T))
     df = n - hat_trace
     if df < 2:
         return None
