@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "d5fcd071d085";
+const VERSION = "1b1aa2818c9f";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -38,6 +38,7 @@ const PRECACHE = [
   "/img/ui/library.svg",
   "/img/ui/log.svg",
   "/img/ui/progress.svg",
+  "/img/ui/runs.svg",
   "/img/ui/settings.svg",
   "/img/ui/today.svg",
   "/js/api.js",
@@ -66,6 +67,10 @@ const PRECACHE = [
   "/js/views/questionnaire.js",
   "/js/views/report.js",
   "/js/views/roster.js",
+  "/js/views/run.js",
+  "/js/views/runform.js",
+  "/js/views/runparts.js",
+  "/js/views/runs.js",
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/signup.js",

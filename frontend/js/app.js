@@ -10,6 +10,7 @@ import { plural } from "./format.js";
 const RUNNER_NAV = [
   ["/", "Today", "today"],
   ["/log", "Log run", "log"],
+  ["/runs", "Runs", "runs"],
   ["/progress", "Progress", "progress"],
   ["/settings", "Settings", "settings"],
 ];
@@ -28,6 +29,9 @@ const ROUTES = [
   [/^\/$/, "today", "runner"],
   [/^\/routines\/(?<id>[^/]+)$/, "player", "runner"],
   [/^\/log$/, "logrun", "runner"],
+  [/^\/runs$/, "runs", "runner"],
+  [/^\/runs\/(?<id>[^/]+)\/(?<edit>edit)$/, "run", "runner"],
+  [/^\/runs\/(?<id>[^/]+)$/, "run", "runner"],
   [/^\/progress$/, "progress", "runner"],
   [/^\/questionnaires\/(?<slug>[^/]+)$/, "questionnaire", "runner"],
   [/^\/settings$/, "settings", "any"],
@@ -242,7 +246,7 @@ async function refreshStatus() {
       h(
         "div",
         { class: "notice notice-error refused", role: "alert" },
-        h("p", {}, `A ${{ run: "run", morning: "morning answer" }[item.kind] || "routine"} saved on this device was not accepted: ${item.reason || "it was refused"}.`),
+        h("p", {}, `A ${{ run: "run", "run-edit": "change to a run", "run-delete": "run deletion", morning: "morning answer" }[item.kind] || "routine"} saved on this device was not accepted: ${item.reason || "it was refused"}.`),
         item.fields && Object.keys(item.fields).length
           ? h("p", {}, Object.entries(item.fields).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; "))
           : null,

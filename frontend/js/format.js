@@ -123,19 +123,22 @@ export function triage(flags) {
 const FASTEST_S_PER_KM = 150;
 const SLOWEST_S_PER_KM = { run: 20 * 60, walk: 30 * 60 };
 
-function paceText(secondsPerKm) {
-  const total = Math.round(secondsPerKm);
+function paceText(seconds) {
+  const total = Math.round(seconds);
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
 
-/** The server's message for an implausible pace, or null when it is fine. */
-export function paceProblem(km, seconds, workoutType) {
+/** The server's rule for an implausible pace, said in the runner's units; null when fine. */
+export function paceProblem(km, seconds, workoutType, user) {
   if (!km || !seconds) return null;
   const pace = seconds / km;
   const walking = workoutType === "walk";
   const slowest = walking ? SLOWEST_S_PER_KM.walk : SLOWEST_S_PER_KM.run;
   if (pace >= FASTEST_S_PER_KM && pace <= slowest) return null;
-  return `That is a pace of ${paceText(pace)} min/km; for ${walking ? "a walk" : "a run"} it should be between ${paceText(FASTEST_S_PER_KM)} and ${paceText(slowest)} min/km. Check the distance and the time.`;
+  const mi = distanceUnit(user) === "mi";
+  const per = (s) => paceText(mi ? s * KM_PER_MILE : s);
+  const unit = mi ? "min/mile" : "min/km";
+  return `That is a pace of ${per(pace)} ${unit}; for ${walking ? "a walk" : "a run"} it should be between ${per(FASTEST_S_PER_KM)} and ${per(slowest)} ${unit}. Check the distance and the time.`;
 }
 
 export function labelOf(list, value) {
@@ -153,11 +156,23 @@ export function toKm(value, user) {
   return distanceUnit(user) === "mi" ? value * KM_PER_MILE : value;
 }
 
+/** A distance in km shown as a number in the runner's units. */
+export function fromKm(km, user) {
+  return distanceUnit(user) === "mi" ? km / KM_PER_MILE : km;
+}
+
 export function formatDistance(km, user) {
   if (km === null || km === undefined) return "–";
   const unit = distanceUnit(user);
   const v = unit === "mi" ? km / KM_PER_MILE : km;
   return `${v.toFixed(v < 10 ? 2 : 1)} ${unit}`;
+}
+
+/** Minutes per km or per mile, as the runner chose. */
+export function formatPace(km, seconds, user) {
+  if (!km || !seconds) return "–";
+  const mi = distanceUnit(user) === "mi";
+  return `${paceText((seconds / km) * (mi ? KM_PER_MILE : 1))} min/${mi ? "mile" : "km"}`;
 }
 
 export function formatDuration(s) {

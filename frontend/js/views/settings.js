@@ -40,6 +40,15 @@ function profileSection(ctx) {
   const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const currentZone = user.timezone || deviceZone || "UTC";
   for (const z of timezones(currentZone)) tzSelect.input.appendChild(h("option", { value: z, selected: z === currentZone }, z.replace(/_/g, " ")));
+  // Switching units converts what the weight field holds, so "160" in lb is not kept as kg.
+  let shownUnits = imperial ? "imperial" : "metric";
+  units.addEventListener("change", () => {
+    const next = checkedValue(units, "units") || "metric";
+    const w = parseNumber(weight.input.value);
+    if (next !== shownUnits && w !== null) weight.input.value = (next === "imperial" ? kgToLb(w) : w / 2.20462262).toFixed(1);
+    weight.wrap.querySelector(".suffix").textContent = next === "imperial" ? "lb" : "kg";
+    shownUnits = next;
+  });
   const msg = h("div", { class: "form-message" });
   const form = h(
     "form",
@@ -64,8 +73,8 @@ function profileSection(ctx) {
         formErrors(form, { fields: { body_weight_kg: ["Enter a number, e.g. 70."] } });
         return;
       }
-      // The field shows the units the profile had when the page opened.
-      body.body_weight_kg = Math.round((imperial ? w / 2.20462262 : w) * 10) / 10;
+      // The field shows the units chosen on the form (converted when they were switched).
+      body.body_weight_kg = Math.round((shownUnits === "imperial" ? w / 2.20462262 : w) * 10) / 10;
     } else body.body_weight_kg = null;
     try {
       const updated = await api.patch("/me", body);
