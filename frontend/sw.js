@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "1b1aa2818c9f";
+const VERSION = "714a0e839185";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -76,6 +76,7 @@ const PRECACHE = [
   "/js/views/signup.js",
   "/js/views/today.js",
   "/js/views/twostep.js",
+  "/js/warm.js",
   "/manifest.webmanifest",
   "/vendor/idb-keyval.js"
 ];
@@ -112,7 +113,36 @@ self.addEventListener("message", (event) => {
   if (msg.type === "SKIP_WAITING") self.skipWaiting();
   if (msg.type === "CLEAR_API_CACHE") event.waitUntil(caches.delete(API_CACHE));
   if (msg.type === "FLUSH_OUTBOX") event.waitUntil(flush());
+  if (msg.type === "WARM" && Array.isArray(msg.urls)) event.waitUntil(warm(msg.urls, msg.routines));
 });
+
+// Sign-in asks for the reads a runner's first screens make (js/warm.js), so they open
+// offline from the first visit; `routines` lists the routines to keep with their steps.
+const WARM_PATH = /^\/api\/v1\/[\w/-]*(\?[\w=&%.:-]*)?$/;
+const CHART_FILES = ["/vendor/uplot.esm.js", "/vendor/uplot.min.css"];
+
+async function keep(url) {
+  if (!WARM_PATH.test(url) || NEVER_CACHE.some((re) => re.test(new URL(url, self.location.origin).pathname))) return null;
+  try {
+    const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (res.status !== 200) return null;
+    await (await caches.open(API_CACHE)).put(url, res.clone());
+    return res;
+  } catch {
+    return null;
+  }
+}
+
+async function warm(urls, routinesUrl) {
+  const shell = await caches.open(SHELL_CACHE);
+  await Promise.all(CHART_FILES.map(async (f) => (await shell.match(f)) || shell.add(f).catch(() => null)));
+  await Promise.all(urls.map(keep));
+  const list = typeof routinesUrl === "string" ? await keep(routinesUrl) : null;
+  const items = list ? ((await list.json()).items || []) : [];
+  await Promise.all(items.filter((r) => /^[0-9a-f-]{36}$/i.test(r.id)).map((r) => keep(`/api/v1/routines/${r.id}`)));
+  const windows = await self.clients.matchAll({ type: "window" });
+  for (const w of windows) w.postMessage({ type: "WARMED" });
+}
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) {

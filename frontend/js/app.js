@@ -357,8 +357,8 @@ async function registerServiceWorker() {
 }
 
 /**
- * Once the service worker controls the page, read what a runner needs offline
- * (every routine with its steps) so the worker keeps a copy, and hold a CSRF
+ * Once the service worker controls the page, ask it to read what a runner needs
+ * offline (Today, every routine with its steps, Progress, the runs), and hold a CSRF
  * token so a write made later without signal can be sent as soon as it returns.
  */
 async function warmUp() {
@@ -370,8 +370,7 @@ async function warmUp() {
     await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
   }
   try {
-    const routines = await api.all("/routines");
-    await Promise.all(routines.map((r) => api.get(`/routines/${r.id}`).catch(() => null)));
+    (await import("./warm.js")).warmRunner(state.user);
   } catch {
     // Best effort: the next start tries again.
   }

@@ -82,3 +82,21 @@ def test_sign_up_says_plainly_what_to_fix(api):
     assert fields["display_name"] == ["Enter your name (up to 80 characters)."]
     assert fields["email"] == ["Enter an email address like name@example.com."]
     assert fields["password"][0].startswith("Use a password of 8 to ")
+
+
+def test_an_edit_to_another_tier_raises_again_and_back_to_a_seen_tier_does_not(
+    runner_api, practitioner_api, runner, linked
+):
+    run = runner_api.post("/api/v1/runs", run_body(red_flags=["night_pain"])).get_json()
+    path = f"/api/v1/runs/{run['id']}"
+
+    def levels() -> list[str]:
+        found = practitioner_api.get(f"/api/v1/clients/{runner.id}/alerts?status=all").get_json()
+        return sorted(a["level"] for a in found["items"] if a["kind"] == "red_flag")
+
+    assert levels() == ["urgent"]
+    # A milder tier is a new event too (docs/practice.md, "Alerts").
+    runner_api.patch(path, {"red_flags": ["sharp_pain"]})
+    assert levels() == ["see_professional", "urgent"]
+    runner_api.patch(path, {"red_flags": ["night_pain"]})
+    assert levels() == ["see_professional", "urgent"]

@@ -1,5 +1,5 @@
 import { api, forgetCsrf } from "../api.js";
-import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
+import { chips, checkedValue, field, formErrors, h, notice, showErrors } from "../dom.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
 import { twoStepSection } from "./twostep.js";
@@ -49,28 +49,28 @@ function profileSection(ctx) {
     weight.wrap.querySelector(".suffix").textContent = next === "imperial" ? "lb" : "kg";
     shownUnits = next;
   });
-  const msg = h("div", { class: "form-message" });
+  const summary = h("div", { class: "form-summary", tabindex: "-1" });
   const form = h(
     "form",
     { class: "card form", novalidate: true, "aria-labelledby": "profile-title" },
     h("h2", { id: "profile-title" }, "Profile"),
+    summary,
     name.wrap,
     units,
     weight.wrap,
     h("p", { class: "hint" }, "Your weight is only used to estimate the load on your back."),
     tzSelect.wrap,
-    msg,
     h("button", { type: "submit", class: "btn btn-primary" }, "Save profile"),
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, summary, null);
     const chosenUnits = checkedValue(form, "units") || "metric";
     const body = { display_name: name.input.value.trim(), units: chosenUnits, timezone: tzSelect.input.value };
     if (weight.input.value.trim()) {
       const w = parseNumber(weight.input.value);
       if (w === null || w <= 0) {
-        formErrors(form, { fields: { body_weight_kg: ["Enter a number, e.g. 70."] } });
+        showErrors(form, summary, { fields: { body_weight_kg: ["Enter your weight as a number, e.g. 70."] } });
         return;
       }
       // The field shows the units chosen on the form (converted when they were switched).
@@ -78,12 +78,10 @@ function profileSection(ctx) {
     } else body.body_weight_kg = null;
     try {
       const updated = await api.patch("/me", body);
-      formErrors(form, null);
       await ctx.setUser(updated);
       reopen(ctx, "Profile saved.");
     } catch (err) {
-      formErrors(form, err);
-      msg.appendChild(notice("error", err.message));
+      showErrors(form, summary, err.offline ? { message: "You're offline. Saving the profile needs a connection." } : err, "The profile was not saved");
     }
   });
   return form;
