@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "714a0e839185";
+const VERSION = "1d27838fdaf7";
 const PRECACHE = [
   "/",
   "/css/app.css",

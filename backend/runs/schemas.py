@@ -1,3 +1,5 @@
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.pagination import PageArgs, page_schema
@@ -25,7 +27,7 @@ _DURATION = validate.Range(min=1, max=7 * 24 * 3600, error="Enter a time from 1 
 _SURFACE = validate.OneOf(SURFACES, error="Pick a surface.")
 _WORKOUT = validate.OneOf(WORKOUT_TYPES, error="Pick the kind of run.")
 _STIFFNESS = validate.Range(min=0, max=10, error="Pick how stiff you feel, 0 to 10.")
-_NUMBER = {"invalid": "Enter a number."}
+_NUMBER: dict[str, str | list[Any] | dict[Any, Any]] = {"invalid": "Enter a number."}
 
 
 class _RunFields(BaseSchema):

@@ -3,9 +3,9 @@
 
 import { get as idbGet, set as idbSet, del as idbDel } from "../vendor/idb-keyval.js";
 import { api, events as apiEvents, forgetCsrf, prefetchCsrf } from "./api.js";
-import { clear, h } from "./dom.js";
+import { clear, h, plainMessage } from "./dom.js";
 import * as outbox from "./outbox.js";
-import { plural } from "./format.js";
+import { fieldLabel, plural } from "./format.js";
 
 const RUNNER_NAV = [
   ["/", "Today", "today"],
@@ -248,7 +248,7 @@ async function refreshStatus() {
         { class: "notice notice-error refused", role: "alert" },
         h("p", {}, `A ${{ run: "run", "run-edit": "change to a run", "run-delete": "run deletion", morning: "morning answer" }[item.kind] || "routine"} saved on this device was not accepted: ${item.reason || "it was refused"}.`),
         item.fields && Object.keys(item.fields).length
-          ? h("p", {}, Object.entries(item.fields).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; "))
+          ? h("p", {}, Object.entries(item.fields).map(([k, v]) => `${fieldLabel(k)}: ${[].concat(v).map(plainMessage).join(" ")}`).join("; "))
           : null,
         h("button", { type: "button", class: "btn btn-small", onclick: () => outbox.dismissRefused(item.id) }, "Dismiss"),
       ),
@@ -334,6 +334,8 @@ async function registerServiceWorker() {
   // A tapped notification asks the open tab to show its view (sw.js, notificationclick).
   navigator.serviceWorker.addEventListener("message", (event) => {
     const msg = event.data || {};
+    // The sign-in warm-up is done (sw.js "WARM"): the first screens now open offline.
+    if (msg.type === "WARMED") document.documentElement.dataset.warmed = "1";
     if (msg.type === "NAVIGATE" && typeof msg.url === "string" && msg.url.startsWith("/") && !msg.url.startsWith("//")) {
       navigate(msg.url);
     }

@@ -141,6 +141,17 @@ export function paceProblem(km, seconds, workoutType, user) {
   return `That is a pace of ${per(pace)} ${unit}; for ${walking ? "a walk" : "a run"} it should be between ${per(FASTEST_S_PER_KM)} and ${per(slowest)} ${unit}. Check the distance and the time.`;
 }
 
+// Field names the API speaks, as the forms label them (a refusal shown away from its form).
+const FIELD_LABELS = {
+  distance_km: "Distance", duration_s: "Duration", started_at: "When", surface: "Surface", workout_type: "Workout",
+  stiffness: "Stiffness", stiffness_areas: "Where is it stiff", red_flags: "Warning signs", notes: "Notes",
+  morning_stiffness: "This morning", morning_at: "Answer time",
+};
+
+export function fieldLabel(name) {
+  return FIELD_LABELS[name] || String(name).replace(/_/g, " ");
+}
+
 export function labelOf(list, value) {
   const hit = list.find((x) => x[0] === value);
   return hit ? hit[1] : String(value || "").replace(/_/g, " ");
