@@ -49,6 +49,11 @@ def page_schema(item_schema: type[BaseSchema], name: str) -> type[BaseSchema]:
     )
 
 
+def page(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
+    """The body a `page_schema` dumps: one page of rows and the cursor to the next."""
+    return {"items": items, "next_cursor": next_cursor}
+
+
 def encode_cursor(when: datetime, ident: Any) -> str:
     raw = json.dumps([when.isoformat(), str(ident)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

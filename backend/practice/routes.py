@@ -37,7 +37,7 @@ from backend.practice.schemas import (
 )
 from backend.progress import service as progress
 from backend.progress.schemas import ProgressOut, ProgressQueryArgs
-from backend.routines import service as routines
+from backend.routines.plan import service as routines
 from backend.routines.schemas import RoutineSessionPage, RoutineSessionQueryArgs
 from backend.runs import service as runs
 from backend.runs.schemas import RunPage, RunQueryArgs
