@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from backend.auth.models import User
 from backend.consent import current_practitioner
 from backend.db import utcnow
-from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
+from backend.errors import Conflict, Forbidden, NotFound, field_error
 from backend.extensions import db
 from backend.pagination import paginate
 from backend.routines.models import (
@@ -160,7 +160,7 @@ def _step_exercises(user: User, steps: list[dict[str, Any]]) -> dict[uuid.UUID, 
         if s["exercise_id"] not in found
     }
     if missing:
-        raise Unprocessable(errors={"json": {"steps": missing}})
+        raise field_error("steps", missing)
     return found
 
 

@@ -19,7 +19,7 @@ from backend.auth.models import User
 from backend.consent import consenting_client, join_in_force
 from backend.dates import local_date_of, local_today
 from backend.db import utcnow
-from backend.errors import NotFound, Unprocessable
+from backend.errors import NotFound, field_error
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.pagination import paginate
@@ -188,7 +188,7 @@ def _assignable(practitioner: User, routine_id: uuid.UUID) -> Routine:
         select(Routine).where(Routine.id == routine_id, visible(Routine, practitioner))
     )
     if routine is None:
-        raise Unprocessable(errors={"json": {"routine_id": ["No such routine."]}})
+        raise field_error("routine_id", "No such routine.")
     return routine
 
 
@@ -215,9 +215,7 @@ def update_assignment(
     starts = changes.get("starts_on", assignment.starts_on)
     ends = changes.get("ends_on", assignment.ends_on)
     if ends is not None and ends < starts:
-        raise Unprocessable(
-            errors={"json": {"ends_on": ["The end date cannot be before the start date."]}}
-        )
+        raise field_error("ends_on", "The end date cannot be before the start date.")
     if "routine_id" in changes:
         assignment.routine = _assignable(practitioner, changes["routine_id"])
     if "weekdays" in changes:
