@@ -30,4 +30,5 @@ def test_every_value_and_flag_reaches_the_file():
     for value in (*models.SURFACES, *models.WORKOUT_TYPES, *models.STIFFNESS_AREAS):
         assert f'["{value}", ' in text
     for flag in triage.RED_FLAGS:
-        assert f'["{flag}", "{triage.RED_FLAG_LABELS[flag]}", "{triage.triage_level([flag])}"]' in text
+        label, tier = triage.RED_FLAG_LABELS[flag], triage.triage_level([flag])
+        assert f'["{flag}", "{label}", "{tier}"]' in text
