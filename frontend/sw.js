@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "56ddcefae6ab";
+const VERSION = "50a32953b815";
 const PRECACHE = [
   "/",
   "/css/app.css",

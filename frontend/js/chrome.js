@@ -20,7 +20,12 @@ const PRACTITIONER_NAV = [
   ["/invite", "Invite", "invite"],
   ["/settings", "Settings", "settings"],
 ];
-const KINDS = { run: "run", "run-edit": "change to a run", "run-delete": "run deletion", morning: "morning answer" };
+const KINDS = {
+  run: "run",
+  "run-edit": "change to a run",
+  "run-delete": "run deletion",
+  morning: "morning answer",
+};
 
 const state = { offline: !navigator.onLine, stale: false };
 // Set by startChrome: the signed-in user and how to change it.
@@ -73,7 +78,9 @@ function waitingButton(count) {
 function refusedNotice(item) {
   const what = KINDS[item.kind] || "routine";
   const fields = Object.entries(item.fields || {});
-  const details = fields.map(([k, v]) => `${fieldLabel(k)}: ${[].concat(v).map(plainMessage).join(" ")}`).join("; ");
+  const details = fields
+    .map(([k, v]) => `${fieldLabel(k)}: ${[].concat(v).map(plainMessage).join(" ")}`)
+    .join("; ");
   return h(
     "div",
     { class: "notice notice-error refused", role: "alert" },

@@ -32,5 +32,9 @@ export function runnerReads(user) {
 export function warmRunner(user) {
   const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
   if (!worker) return;
-  worker.postMessage({ type: "WARM", urls: runnerReads(user), routines: buildUrl("/routines", { limit: 100 }) });
+  worker.postMessage({
+    type: "WARM",
+    urls: runnerReads(user),
+    routines: buildUrl("/routines", { limit: 100 }),
+  });
 }
