@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "50a32953b815";
+const VERSION = "439bffb81271";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -47,6 +47,7 @@ const PRECACHE = [
   "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
+  "/js/formerrors.js",
   "/js/outbox.js",
   "/js/passkeys.js",
   "/js/router.js",

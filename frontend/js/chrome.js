@@ -2,8 +2,8 @@
 // items, banners, and signing out.
 
 import { api, events as apiEvents, forgetCsrf } from "./api.js";
-import { clear, h, plainMessage } from "./dom.js";
-import { fieldLabel, plural } from "./format.js";
+import { clear, h } from "./dom.js";
+import { plural } from "./format.js";
 import * as outbox from "./outbox.js";
 import { navigate } from "./router.js";
 
@@ -78,9 +78,7 @@ function waitingButton(count) {
 function refusedNotice(item) {
   const what = KINDS[item.kind] || "routine";
   const fields = Object.entries(item.fields || {});
-  const details = fields
-    .map(([k, v]) => `${fieldLabel(k)}: ${[].concat(v).map(plainMessage).join(" ")}`)
-    .join("; ");
+  const details = fields.map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; ");
   return h(
     "div",
     { class: "notice notice-error refused", role: "alert" },

@@ -77,7 +77,7 @@ export function triage(flags) {
 
 // Plausible paces, as the server checks them (limits from vocab.js).
 
-function paceText(seconds) {
+export function paceText(seconds) {
   const total = Math.round(seconds);
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
@@ -95,17 +95,6 @@ export function paceProblem(km, seconds, workoutType, user) {
   return `That is a pace of ${per(pace)} ${unit}; for ${walking ? "a walk" : "a run"} it should be between ${per(FASTEST_S_PER_KM)} and ${per(slowest)} ${unit}. Check the distance and the time.`;
 }
 
-// Field names the API speaks, as the forms label them (a refusal shown away from its form).
-const FIELD_LABELS = {
-  distance_km: "Distance", duration_s: "Duration", started_at: "When", surface: "Surface", workout_type: "Workout",
-  stiffness: "Stiffness", stiffness_areas: "Where is it stiff", red_flags: "Warning signs", notes: "Notes",
-  morning_stiffness: "This morning", morning_at: "Answer time",
-};
-
-export function fieldLabel(name) {
-  return FIELD_LABELS[name] || String(name).replace(/_/g, " ");
-}
-
 export function labelOf(list, value) {
   const hit = list.find((x) => x[0] === value);
   return hit ? hit[1] : String(value || "").replace(/_/g, " ");
@@ -121,23 +110,11 @@ export function toKm(value, user) {
   return distanceUnit(user) === "mi" ? value * KM_PER_MILE : value;
 }
 
-/** A distance in km shown as a number in the runner's units. */
-export function fromKm(km, user) {
-  return distanceUnit(user) === "mi" ? km / KM_PER_MILE : km;
-}
-
 export function formatDistance(km, user) {
   if (km === null || km === undefined) return "–";
   const unit = distanceUnit(user);
   const v = unit === "mi" ? km / KM_PER_MILE : km;
   return `${v.toFixed(v < 10 ? 2 : 1)} ${unit}`;
-}
-
-/** Minutes per km or per mile, as the runner chose. */
-export function formatPace(km, seconds, user) {
-  if (!km || !seconds) return "–";
-  const mi = distanceUnit(user) === "mi";
-  return `${paceText((seconds / km) * (mi ? KM_PER_MILE : 1))} min/${mi ? "mile" : "km"}`;
 }
 
 export function formatDuration(s) {

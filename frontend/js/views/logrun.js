@@ -1,6 +1,7 @@
 // Log run: one screen, thumbs only, done in seconds. The run goes through the
 // outbox, so it is kept on the device even with no signal.
-import { h, notice, showErrors } from "../dom.js";
+import { h, notice } from "../dom.js";
+import { showErrors } from "../formerrors.js";
 import { ADVICE, formatDistance, formatDuration } from "../format.js";
 import * as outbox from "../outbox.js";
 import { callCard, helpCard, numberToCall } from "./help.js";

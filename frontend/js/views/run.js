@@ -2,7 +2,8 @@
 // same form as logging) or a deletion after a confirmation. Both go through the
 // outbox, so they hold with no signal and are sent once, in order.
 import { api } from "../api.js";
-import { h, notice, showErrors } from "../dom.js";
+import { h, notice } from "../dom.js";
+import { showErrors } from "../formerrors.js";
 import {
   AREAS,
   RED_FLAGS,
@@ -12,12 +13,11 @@ import {
   formatDateTime,
   formatDistance,
   formatDuration,
-  formatPace,
   labelOf,
 } from "../format.js";
 import * as outbox from "../outbox.js";
 import { readRunForm, runForm, snapshot } from "./runform.js";
-import { adviceOf, estimateCard } from "./runparts.js";
+import { adviceOf, estimateCard, formatPace } from "./runparts.js";
 import { FLASH, takeFlash, waitingForRuns, withChanges } from "./runs.js";
 
 export const title = "Run";

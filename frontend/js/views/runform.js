@@ -6,13 +6,18 @@ import {
   RED_FLAGS,
   SURFACES,
   WORKOUTS,
+  KM_PER_MILE,
   distanceUnit,
-  fromKm,
   localDateTimeValue,
   paceProblem,
   parseNumber,
   toKm,
 } from "../format.js";
+
+/** A distance in km shown as a number in the runner's units. */
+export function fromKm(km, user) {
+  return distanceUnit(user) === "mi" ? km / KM_PER_MILE : km;
+}
 
 /** "1:05:30" style parts of a number of seconds, as the three fields show them. */
 export function durationParts(seconds) {

@@ -1,7 +1,23 @@
 // Pieces a saved run shows wherever it appears: its advice and its estimated load.
 import { h } from "../dom.js";
-import { ADVICE, addDays, formatRange, formatWeight, triage } from "../format.js";
+import {
+  ADVICE,
+  KM_PER_MILE,
+  addDays,
+  distanceUnit,
+  formatRange,
+  formatWeight,
+  paceText,
+  triage,
+} from "../format.js";
 import { api } from "../api.js";
+
+/** Minutes per km or per mile, as the runner chose. */
+export function formatPace(km, seconds, user) {
+  if (!km || !seconds) return "–";
+  const mi = distanceUnit(user) === "mi";
+  return `${paceText((seconds / km) * (mi ? KM_PER_MILE : 1))} min/${mi ? "mile" : "km"}`;
+}
 
 /** The advice tier and its words: the server's when it answered, else worked out here. */
 export function adviceOf(run, body) {

@@ -1,5 +1,6 @@
 import { api, forgetCsrf } from "../api.js";
-import { chips, checkedValue, field, formErrors, h, notice, showErrors } from "../dom.js";
+import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
+import { showErrors } from "../formerrors.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
 import { twoStepSection } from "./twostep.js";

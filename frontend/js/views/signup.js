@@ -1,5 +1,6 @@
 import { api, forgetCsrf } from "../api.js";
-import { chips, checkedValue, field, h, showErrors } from "../dom.js";
+import { chips, checkedValue, field, h } from "../dom.js";
+import { showErrors } from "../formerrors.js";
 
 export const title = "Create an account";
 
