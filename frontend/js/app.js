@@ -5,19 +5,21 @@ import { get as idbGet, set as idbSet, del as idbDel } from "../vendor/idb-keyva
 import { api, events as apiEvents, forgetCsrf, prefetchCsrf } from "./api.js";
 import { clear, h } from "./dom.js";
 import * as outbox from "./outbox.js";
+import * as badges from "./badges.js";
 import { plural } from "./format.js";
 
 const RUNNER_NAV = [
   ["/", "Today", "today"],
   ["/log", "Log run", "log"],
   ["/progress", "Progress", "progress"],
-  ["/settings", "Settings", "settings"],
+  ["/messages", "Messages", "messages", "messages"],
+  ["/settings", "Settings", "settings", "notifications"],
 ];
 const PRACTITIONER_NAV = [
-  ["/clients", "Clients", "clients"],
+  ["/clients", "Clients", "clients", "messages"],
   ["/library", "Library", "library"],
   ["/invite", "Invite", "invite"],
-  ["/settings", "Settings", "settings"],
+  ["/settings", "Settings", "settings", "notifications"],
 ];
 
 // [pattern, view module, who may open it]
@@ -29,6 +31,7 @@ const ROUTES = [
   [/^\/routines\/(?<id>[^/]+)$/, "player", "runner"],
   [/^\/log$/, "logrun", "runner"],
   [/^\/progress$/, "progress", "runner"],
+  [/^\/messages$/, "messages", "runner"],
   [/^\/questionnaires\/(?<slug>[^/]+)$/, "questionnaire", "runner"],
   [/^\/settings$/, "settings", "any"],
   [/^\/settings\/import$/, "import", "runner"],
@@ -56,6 +59,8 @@ async function setUser(user) {
   state.user = user;
   if (user) await idbSet("user", user);
   else await idbDel("user");
+  if (user) badges.start();
+  else badges.stop();
   await outbox.setCurrentUser(user ? user.id : null);
   renderNav();
 }
@@ -69,6 +74,7 @@ async function loadUser() {
       // No network: trust the last known user so the app still opens offline.
       state.user = (await idbGet("user")) || null;
       await outbox.setCurrentUser(state.user ? state.user.id : null);
+      if (state.user) badges.start();
       renderNav();
     } else {
       await setUser(null);
@@ -100,13 +106,14 @@ function renderNav() {
   if (!user) return;
   const items = user.role === "practitioner" ? PRACTITIONER_NAV : RUNNER_NAV;
   const list = h("ul", {});
-  for (const [href, label, icon] of items) {
+  for (const [href, label, icon, badge] of items) {
     list.appendChild(
-      h("li", {}, h("a", { href, class: "navlink", dataset: { icon } }, h("span", { class: `navicon icon-${icon}`, "aria-hidden": "true" }), h("span", {}, label))),
+      h("li", {}, h("a", { href, class: "navlink", dataset: { icon, badge } }, h("span", { class: `navicon icon-${icon}`, "aria-hidden": "true" }), h("span", {}, label))),
     );
   }
   nav.appendChild(list);
   markCurrentNav();
+  badges.paint();
 }
 
 function markCurrentNav() {
@@ -242,7 +249,7 @@ async function refreshStatus() {
       h(
         "div",
         { class: "notice notice-error refused", role: "alert" },
-        h("p", {}, `A ${{ run: "run", morning: "morning answer" }[item.kind] || "routine"} saved on this device was not accepted: ${item.reason || "it was refused"}.`),
+        h("p", {}, `A ${{ run: "run", morning: "morning answer", message: "message" }[item.kind] || "routine"} saved on this device was not accepted: ${item.reason || "it was refused"}.`),
         item.fields && Object.keys(item.fields).length
           ? h("p", {}, Object.entries(item.fields).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("; "))
           : null,

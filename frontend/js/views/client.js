@@ -162,12 +162,14 @@ async function notesSection(clientId) {
 export async function render(root, ctx) {
   const id = ctx.params.id;
   let dispose = null;
+  let stopMessages = null;
   const section = h("section", {});
   root.append(section);
 
   async function draw() {
     if (dispose) dispose();
-    dispose = null;
+    if (stopMessages) stopMessages();
+    dispose = stopMessages = null;
     const [data, routines] = await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
     if (!ctx.isCurrent()) return;
     const { client, progress, runs, sessions, assignments, outcomes } = data;
@@ -175,6 +177,7 @@ export async function render(root, ctx) {
     document.title = `${name} · Limber`;
     const chartBox = h("div", {});
     const [alerts, notes] = await Promise.all([alertsSection(id), notesSection(id)]);
+    const messages = h("section", { class: "card no-print", id: "messages", "aria-labelledby": "messages-title" }, h("h2", { id: "messages-title" }, "Messages"));
     if (!ctx.isCurrent()) return;
     section.replaceChildren(
       h("p", { class: "crumb" }, h("a", { href: "/clients" }, "← Clients")),
@@ -190,6 +193,7 @@ export async function render(root, ctx) {
         ),
       ),
       alerts,
+      messages,
       summaryCards(progress),
       chartBox,
       morningSection(progress, { who: "their" }),
@@ -203,11 +207,18 @@ export async function render(root, ctx) {
       h("section", { class: "card", "aria-labelledby": "runs-title" }, h("h2", { id: "runs-title" }, "Recent runs"), runs.length ? runsTable(runs, ctx.user) : h("p", { class: "muted" }, "No runs in the last 12 weeks.")),
       notes,
     );
+    import("./clientmessages.js").then(async (m) => {
+      if (!ctx.isCurrent()) return;
+      stopMessages = await m.mount(messages, { clientId: id, user: ctx.user, name, routines });
+    });
     const { stiffnessChart } = await import("../chart.js");
     if (!ctx.isCurrent()) return;
     dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)", scores: chartLines(outcomes) });
   }
 
   await draw();
-  return () => dispose && dispose();
+  return () => {
+    if (dispose) dispose();
+    if (stopMessages) stopMessages();
+  };
 }

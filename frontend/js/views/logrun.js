@@ -148,6 +148,7 @@ function result(body, res, user) {
   parts.push(
     h("div", { class: "row" }, h("a", { href: "/", class: "btn btn-primary" }, "Go to today's routine"), h("a", { href: "/log", class: "btn btn-secondary" }, "Log another run")),
   );
+  if (run) parts.push(h("p", {}, h("a", { href: `/messages?run=${run.id}` }, "Ask your practitioner about this run")));
   if (level !== "none") parts.push(helpCard());
   return h("div", { class: "run-result" }, parts);
 }
