@@ -87,14 +87,15 @@ def test_runner_asks_practitioner_answers_runner_sees_badge(new_context, base_ur
     coach.get_by_label("Reply to Morgan Messenger").fill("Keep going, gently.\nStop if it turns sharp.")
     messages.locator("summary", has_text="Suggest a routine").click()
     messages.get_by_label("Routine", exact=True).select_option(label="Hip circles")
+    for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+        messages.get_by_label(day, exact=True).check()
     messages.get_by_role("button", name="Send").click()
     expect(messages.locator(".msg-mine .msg-text")).to_have_text("Keep going, gently.\nStop if it turns sharp.")
     _axe_both_schemes(coach)
     coach.set_viewport_size(PHONE)
     _axe_both_schemes(coach)
     coach.set_viewport_size(LAPTOP)
-    messages.scroll_into_view_if_needed()
-    messages.screenshot(path=str(SHOTS / "client-messages-laptop.png"))
+    coach.screenshot(path=str(SHOTS / "client-messages-laptop.png"), full_page=True)
 
     # The runner: the badge on the tab bar, then the reply; reading it clears the badge.
     runner.goto("/")
