@@ -1,4 +1,4 @@
-"""A conversation is one runner–practitioner link: its messages hang off the consent."""
+"""A conversation is one runner and practitioner link: its messages hang off the consent."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from backend.access import access
 from backend.auth.models import User
+from backend.errors import NotFound
 from backend.extensions import db
 from backend.messages import service
 from backend.messages.models import Message
@@ -71,6 +72,13 @@ def _one(m: Message, runner: User, viewer: str, model: Any) -> dict[str, Any]:
         "session": m.session,
         "suggestion": suggestion,
     }
+
+
+def _client(client_id: uuid.UUID) -> User:
+    client = db.session.get(User, client_id)
+    if client is None:  # the consent was just found, so only a race with an erasure
+        raise NotFound("No such client.")
+    return client
 
 
 def _page(consent: Any, args: dict[str, Any], runner: User, viewer: str) -> dict[str, Any]:
@@ -145,9 +153,7 @@ class ClientMessages(MethodView):
         """My conversation with one client, newest first, attached runs inline"""
         consent = service.practitioner_thread(current_user, client_id)
         service.log_read(current_user, client_id)
-        client = db.session.get(User, client_id)
-        assert client is not None
-        return _page(consent, args, client, "practitioner")
+        return _page(consent, args, _client(client_id), "practitioner")
 
     @access("practitioner")
     @clients_blp.alt_response(404, **_NOT_A_CLIENT)
@@ -158,9 +164,7 @@ class ClientMessages(MethodView):
         """Answer a client, optionally suggesting a routine they can accept"""
         consent = service.practitioner_thread(current_user, client_id)
         message, created = service.send_as_practitioner(current_user, consent, data)
-        client = db.session.get(User, client_id)
-        assert client is not None
-        return _present([message], client, "practitioner")[0], 201 if created else 200
+        return _present([message], _client(client_id), "practitioner")[0], 201 if created else 200
 
 
 @clients_blp.route("/<uuid:client_id>/messages/<uuid:message_id>/read")

@@ -122,7 +122,10 @@ def unread_counts(user: User) -> dict[str, int]:
         messages = (
             select(func.count())
             .select_from(Message)
-            .join(Consent, and_(Consent.id == Message.consent_id, in_force(Message.runner_id, user.id)))
+            .join(
+                Consent,
+                and_(Consent.id == Message.consent_id, in_force(Message.runner_id, user.id)),
+            )
             .where(
                 Message.practitioner_id == user.id,
                 Message.author == "runner",
@@ -200,17 +203,23 @@ def send_as_runner(runner: User, data: dict[str, Any]) -> tuple[Message, bool]:
         raise Conflict("This conversation ended with the link; it can be read, not written to.")
     fields: dict[str, Any] = {}
     if data.get("run_id") is not None:
-        if db.session.scalar(
-            select(Run.id).where(Run.id == data["run_id"], Run.user_id == runner.id)
-        ) is None:
+        if (
+            db.session.scalar(
+                select(Run.id).where(Run.id == data["run_id"], Run.user_id == runner.id)
+            )
+            is None
+        ):
             raise Unprocessable(errors={"json": {"run_id": ["No such run."]}})
         fields["run_id"] = data["run_id"]
     if data.get("session_id") is not None:
-        if db.session.scalar(
-            select(RoutineSession.id).where(
-                RoutineSession.id == data["session_id"], RoutineSession.runner_id == runner.id
+        if (
+            db.session.scalar(
+                select(RoutineSession.id).where(
+                    RoutineSession.id == data["session_id"], RoutineSession.runner_id == runner.id
+                )
             )
-        ) is None:
+            is None
+        ):
             raise Unprocessable(errors={"json": {"session_id": ["No such routine session."]}})
         fields["session_id"] = data["session_id"]
     return _store(consent, runner, "runner", data, fields)
@@ -373,5 +382,6 @@ def runner_mark_read(runner: User, message_id: uuid.UUID) -> int:
     if consent_id is None:
         raise NotFound("No such message.")
     consent = runner_thread(runner, consent_id)
-    assert consent is not None
+    if consent is None:
+        raise NotFound("No such message.")
     return mark_read(consent, "runner", message_id, runner)

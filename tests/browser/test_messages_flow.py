@@ -8,7 +8,16 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import COACH, LAPTOP, PHONE, ROOT, log_run, sign_in, sign_up, unique_email
+from tests.browser.conftest import (
+    COACH,
+    LAPTOP,
+    PHONE,
+    ROOT,
+    log_run,
+    sign_in,
+    sign_up,
+    unique_email,
+)
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -73,7 +82,9 @@ def test_runner_asks_practitioner_answers_runner_sees_badge(new_context, base_ur
     coach.goto("/clients")
     card = coach.locator(".client-card", has=coach.get_by_role("link", name="Morgan Messenger"))
     expect(card.get_by_text("1 unread message")).to_be_visible()
-    expect(_nav(coach, re.compile("Clients")).locator(".nav-count")).to_have_text(re.compile(r"\d+"))
+    expect(_nav(coach, re.compile("Clients")).locator(".nav-count")).to_have_text(
+        re.compile(r"\d+")
+    )
     coach.get_by_role("button", name=re.compile("Waiting for a reply first")).click()
     first = coach.locator(".roster > li").first
     expect(first).to_contain_text("Morgan Messenger")
@@ -84,13 +95,17 @@ def test_runner_asks_practitioner_answers_runner_sees_badge(new_context, base_ur
     expect(messages.get_by_text("Stiffness after: 6/10")).to_be_visible()
     expect(messages.get_by_text(re.compile("Estimated steps: about .*an estimate"))).to_be_visible()
     _no_script_ran(coach)
-    coach.get_by_label("Reply to Morgan Messenger").fill("Keep going, gently.\nStop if it turns sharp.")
+    coach.get_by_label("Reply to Morgan Messenger").fill(
+        "Keep going, gently.\nStop if it turns sharp."
+    )
     messages.locator("summary", has_text="Suggest a routine").click()
     messages.get_by_label("Routine", exact=True).select_option(label="Hip circles")
     for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
         messages.get_by_label(day, exact=True).check()
     messages.get_by_role("button", name="Send").click()
-    expect(messages.locator(".msg-mine .msg-text")).to_have_text("Keep going, gently.\nStop if it turns sharp.")
+    expect(messages.locator(".msg-mine .msg-text")).to_have_text(
+        "Keep going, gently.\nStop if it turns sharp."
+    )
     _axe_both_schemes(coach)
     coach.set_viewport_size(PHONE)
     _axe_both_schemes(coach)

@@ -139,13 +139,17 @@ class TestContext:
         self, runner, runner_api, practitioner_api, linked, routine_id, sql
     ):
         suggestion = {"routine_id": str(routine_id), "weekdays": [3, 1, 1]}
-        sent = write(practitioner_api, theirs(runner), "Try this twice a week", suggestion=suggestion)
+        sent = write(
+            practitioner_api, theirs(runner), "Try this twice a week", suggestion=suggestion
+        )
         assert sent["suggestion"]["weekdays"] == [1, 3]
         assert sent["suggestion"]["routine_name"]
         first = runner_api.post(f"{MINE}/{sent['id']}/accept")
         assert first.status_code == 200, first.get_json()
         second = runner_api.post(f"{MINE}/{sent['id']}/accept").get_json()
-        assert second["suggestion"]["assignment_id"] == first.get_json()["suggestion"]["assignment_id"]
+        assert (
+            second["suggestion"]["assignment_id"] == first.get_json()["suggestion"]["assignment_id"]
+        )
         rows = sql(lambda s: [(a.weekdays, a.runner_id) for a in s.scalars(select(Assignment))])
         assert rows == [([1, 3], runner.id)]
         plain = write(practitioner_api, theirs(runner), "No suggestion here")

@@ -83,10 +83,14 @@ def world(app, make_user, routine_id) -> World:
         load_questionnaires()
     psfs = apis["runner_a"].get("/api/v1/questionnaires").get_json()["items"][1]["id"]
     message = a.post("/api/v1/me/messages", {"body": "a question"}).get_json()["id"]
-    suggestion = apis["consenting"].post(
-        f"/api/v1/clients/{users['runner_a'].id}/messages",
-        {"body": "try this", "suggestion": {"routine_id": str(routine_id), "weekdays": [1]}},
-    ).get_json()["id"]
+    suggestion = (
+        apis["consenting"]
+        .post(
+            f"/api/v1/clients/{users['runner_a'].id}/messages",
+            {"body": "try this", "suggestion": {"routine_id": str(routine_id), "weekdays": [1]}},
+        )
+        .get_json()["id"]
+    )
     return World(
         apis,
         users["runner_a"],
