@@ -5,16 +5,9 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates
 
 from backend.messages.models import AUTHORS, MAX_LENGTH
-from backend.pagination import CURSOR_MAX_LENGTH, PageArgs, decode_cursor
+from backend.pagination import CURSOR_MAX_LENGTH, PageArgs, _issued_cursor
 from backend.runs.schemas import AdviceOut, EstimateOut
 from backend.schemas import BaseSchema
-
-
-def _position(value: str) -> None:
-    try:
-        decode_cursor(value)
-    except ValueError as exc:
-        raise ValidationError("This position is not one the API gave out.") from exc
 
 
 class _Body(BaseSchema):
@@ -53,7 +46,7 @@ class ThreadArgs(PageArgs):
     since = fields.String(
         load_default=None,
         allow_none=False,
-        validate=[validate.Length(max=CURSOR_MAX_LENGTH), _position],
+        validate=[validate.Length(max=CURSOR_MAX_LENGTH), _issued_cursor],
         metadata={"description": "The `newest` of an earlier answer: only what came after"},
     )
 
