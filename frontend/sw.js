@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "7a6bf7f4c31c";
+const VERSION = "e3b098fbffde";
 const PRECACHE = [
   "/",
   "/css/app.css",

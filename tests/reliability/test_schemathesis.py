@@ -165,7 +165,16 @@ def _real_ids(world: World, actor: str) -> dict[str, str]:
         .removesuffix(".ics"),
         **_notification_ids(world, actor),
         **_import_id(world),
+        **_message_id(world),
     }
+
+
+def _message_id(world: World) -> dict[str, str]:
+    """The message the world has between A and P (P's routine suggestion)."""
+    if "/api/v1/me/messages" not in {r.rule for r in world.app.url_map.iter_rules()}:
+        return {}
+    items = world.client("A").get("/api/v1/me/messages").get_json()["items"]
+    return {"message_id": str(items[0]["id"])}
 
 
 def _notification_ids(world: World, actor: str) -> dict[str, str]:

@@ -149,9 +149,11 @@ export function liveThread(list, { path, viewer, user, onAccept, otherName, onTh
   }
 
   async function poll() {
-    if (document.visibilityState !== "visible" || !newest) return;
+    if (document.visibilityState !== "visible") return;
     try {
-      const page = await api.get(path, { limit: 50, since: newest });
+      // An empty thread has no position yet: its first page is what is new.
+      const page = await api.get(path, newest ? { limit: 50, since: newest } : { limit: 50 });
+      if (!newest) page.items.reverse();
       for (const m of page.items) add(m);
       newest = page.newest || newest;
       await markRead(page.items);
