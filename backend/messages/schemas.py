@@ -39,7 +39,7 @@ class SuggestionIn(BaseSchema):
 
 
 class ClientMessageIn(_Body):
-    suggestion = fields.Nested(SuggestionIn, allow_none=True)
+    suggestion = fields.Nested(SuggestionIn)
 
 
 class ThreadArgs(PageArgs):
