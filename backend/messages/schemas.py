@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates
 from backend.messages.models import AUTHORS, MAX_LENGTH
 from backend.pagination import CURSOR_MAX_LENGTH, PageArgs, _issued_cursor
 from backend.runs.schemas import AdviceOut, EstimateOut
-from backend.schemas import BaseSchema
+from backend.schemas import BaseSchema, OutSchema
 
 
 class _Body(BaseSchema):
@@ -59,92 +59,88 @@ class MyThreadArgs(ThreadArgs):
     )
 
 
-class RunAttachment(BaseSchema):
-    id = fields.UUID(required=True)
-    local_date = fields.Date(required=True)
-    distance_km = fields.Float(required=True)
-    duration_s = fields.Integer(required=True)
-    workout_type = fields.String(required=True)
-    surface = fields.String(required=True)
-    stiffness = fields.Integer(required=True, allow_none=True)
-    stiffness_areas = fields.List(fields.String(), required=True)
-    red_flags = fields.List(fields.String(), required=True)
-    morning_stiffness = fields.Integer(required=True, allow_none=True)
-    estimate = fields.Nested(EstimateOut, required=True)
-    advice = fields.Nested(AdviceOut, required=True)
+class RunAttachment(OutSchema):
+    id = fields.UUID()
+    local_date = fields.Date()
+    distance_km = fields.Float()
+    duration_s = fields.Integer()
+    workout_type = fields.String()
+    surface = fields.String()
+    stiffness = fields.Integer(allow_none=True)
+    stiffness_areas = fields.List(fields.String())
+    red_flags = fields.List(fields.String())
+    morning_stiffness = fields.Integer(allow_none=True)
+    estimate = fields.Nested(EstimateOut)
+    advice = fields.Nested(AdviceOut)
 
 
-class SessionAttachment(BaseSchema):
-    id = fields.UUID(required=True)
-    routine_name = fields.String(required=True)
-    completed_at = fields.AwareDateTime(format="iso", required=True)
-    local_date = fields.Date(required=True)
-    notes = fields.String(required=True)
+class SessionAttachment(OutSchema):
+    id = fields.UUID()
+    routine_name = fields.String()
+    completed_at = fields.AwareDateTime(format="iso")
+    local_date = fields.Date()
+    notes = fields.String()
 
 
-class SuggestionOut(BaseSchema):
-    routine_id = fields.UUID(required=True, allow_none=True)
-    routine_name = fields.String(required=True, allow_none=True)
-    weekdays = fields.List(fields.Integer(), required=True)
-    accepted_at = fields.AwareDateTime(format="iso", required=True, allow_none=True)
-    assignment_id = fields.UUID(required=True, allow_none=True)
+class SuggestionOut(OutSchema):
+    routine_id = fields.UUID(allow_none=True)
+    routine_name = fields.String(allow_none=True)
+    weekdays = fields.List(fields.Integer())
+    accepted_at = fields.AwareDateTime(format="iso", allow_none=True)
+    assignment_id = fields.UUID(allow_none=True)
 
 
-class MessageOut(BaseSchema):
-    id = fields.UUID(required=True)
-    thread_id = fields.UUID(required=True)
-    author = fields.String(required=True, validate=validate.OneOf(AUTHORS))
-    mine = fields.Boolean(required=True)
-    body = fields.String(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
+class MessageOut(OutSchema):
+    id = fields.UUID()
+    thread_id = fields.UUID()
+    author = fields.String(validate=validate.OneOf(AUTHORS))
+    mine = fields.Boolean()
+    body = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
     read_at = fields.AwareDateTime(
         format="iso",
-        required=True,
         allow_none=True,
         metadata={"description": "Read receipt: when the other side first saw it"},
     )
-    run = fields.Nested(RunAttachment, required=True, allow_none=True)
-    session = fields.Nested(SessionAttachment, required=True, allow_none=True)
-    suggestion = fields.Nested(SuggestionOut, required=True, allow_none=True)
+    run = fields.Nested(RunAttachment, allow_none=True)
+    session = fields.Nested(SessionAttachment, allow_none=True)
+    suggestion = fields.Nested(SuggestionOut, allow_none=True)
 
 
-class ThreadOut(BaseSchema):
-    id = fields.UUID(required=True)
-    open = fields.Boolean(required=True, metadata={"description": "False after a revoke"})
-    started_at = fields.AwareDateTime(format="iso", required=True)
-    ended_at = fields.AwareDateTime(format="iso", required=True, allow_none=True)
-    practitioner_name = fields.String(required=True, allow_none=True)
+class ThreadOut(OutSchema):
+    id = fields.UUID()
+    open = fields.Boolean(metadata={"description": "False after a revoke"})
+    started_at = fields.AwareDateTime(format="iso")
+    ended_at = fields.AwareDateTime(format="iso", allow_none=True)
+    practitioner_name = fields.String(allow_none=True)
 
 
-class MessagePage(BaseSchema):
-    thread = fields.Nested(ThreadOut, required=True, allow_none=True)
-    items = fields.List(fields.Nested(MessageOut), required=True)
-    next_cursor = fields.String(required=True, allow_none=True)
-    newest = fields.String(
-        required=True, allow_none=True, metadata={"description": "Poll with since= this"}
-    )
+class MessagePage(OutSchema):
+    thread = fields.Nested(ThreadOut, allow_none=True)
+    items = fields.List(fields.Nested(MessageOut))
+    next_cursor = fields.String(allow_none=True)
+    newest = fields.String(allow_none=True, metadata={"description": "Poll with since= this"})
 
 
-class UnreadMessagesOut(BaseSchema):
-    unread = fields.Integer(required=True)
+class UnreadMessagesOut(OutSchema):
+    unread = fields.Integer()
 
 
-class BadgesOut(BaseSchema):
-    messages = fields.Integer(required=True)
-    notifications = fields.Integer(required=True)
+class BadgesOut(OutSchema):
+    messages = fields.Integer()
+    notifications = fields.Integer()
 
 
-class ConversationOut(BaseSchema):
-    client_id = fields.UUID(required=True)
-    unread = fields.Integer(required=True)
-    last_message_at = fields.AwareDateTime(format="iso", required=True)
+class ConversationOut(OutSchema):
+    client_id = fields.UUID()
+    unread = fields.Integer()
+    last_message_at = fields.AwareDateTime(format="iso")
     waiting_since = fields.AwareDateTime(
         format="iso",
-        required=True,
         allow_none=True,
         metadata={"description": "The client's first message since your last reply"},
     )
 
 
-class ConversationsOut(BaseSchema):
-    items = fields.List(fields.Nested(ConversationOut), required=True)
+class ConversationsOut(OutSchema):
+    items = fields.List(fields.Nested(ConversationOut))

@@ -19,7 +19,7 @@ from backend.auth.models import User
 from backend.consent import in_force, record_access
 from backend.dates import local_today
 from backend.db import utcnow
-from backend.errors import Conflict, NotFound, Unprocessable
+from backend.errors import Conflict, NotFound, field_error
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.messages.models import Message
@@ -209,7 +209,7 @@ def send_as_runner(runner: User, data: dict[str, Any]) -> tuple[Message, bool]:
             )
             is None
         ):
-            raise Unprocessable(errors={"json": {"run_id": ["No such run."]}})
+            raise field_error("run_id", "No such run.")
         fields["run_id"] = data["run_id"]
     if data.get("session_id") is not None:
         if (
@@ -220,7 +220,7 @@ def send_as_runner(runner: User, data: dict[str, Any]) -> tuple[Message, bool]:
             )
             is None
         ):
-            raise Unprocessable(errors={"json": {"session_id": ["No such routine session."]}})
+            raise field_error("session_id", "No such routine session.")
         fields["session_id"] = data["session_id"]
     return _store(consent, runner, "runner", data, fields)
 
@@ -238,9 +238,7 @@ def send_as_practitioner(
             )
         )
         if routine is None:
-            raise Unprocessable(
-                errors={"json": {"suggestion": {"routine_id": ["No such routine."]}}}
-            )
+            raise field_error("suggestion", {"routine_id": ["No such routine."]})
         fields["routine_id"] = suggestion["routine_id"]
         fields["weekdays"] = sorted(set(suggestion["weekdays"]))
     return _store(consent, practitioner, "practitioner", data, fields)
