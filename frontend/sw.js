@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "e3b098fbffde";
+const VERSION = "1d07d8365361";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -45,10 +45,13 @@ const PRECACHE = [
   "/js/app.js",
   "/js/badges.js",
   "/js/chart.js",
+  "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
   "/js/outbox.js",
   "/js/passkeys.js",
+  "/js/router.js",
+  "/js/serviceworker.js",
   "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
@@ -76,6 +79,7 @@ const PRECACHE = [
   "/js/views/thread.js",
   "/js/views/today.js",
   "/js/views/twostep.js",
+  "/js/vocab.js",
   "/manifest.webmanifest",
   "/vendor/idb-keyval.js"
 ];
@@ -256,7 +260,8 @@ self.addEventListener("push", (event) => {
   } catch {
     payload = { body: event.data ? event.data.text() : "" };
   }
-  event.waitUntil(Promise.all([self.registration.showNotification(...notificationFor(payload)), tellPagesToRecount()]));
+  const shown = self.registration.showNotification(...notificationFor(payload));
+  event.waitUntil(Promise.all([shown, tellPagesToRecount()]));
 });
 
 // Open pages ask GET /me/unread again (badges.js) and a shown thread polls (thread.js).

@@ -47,6 +47,21 @@ function alertsOf(item) {
   return Number(a || 0);
 }
 
+/** "Waiting for a reply first": the clients who wrote last, longest wait first. */
+function sortButton(list, items, threads) {
+  const waiting = items.filter((i) => threads.get(i.id) && threads.get(i.id).waiting_since).length;
+  const sort = h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-pressed": "false" }, `Waiting for a reply first (${waiting})`);
+  sort.addEventListener("click", () => {
+    const on = sort.getAttribute("aria-pressed") !== "true";
+    sort.setAttribute("aria-pressed", String(on));
+    const cards = [...list.children];
+    const key = (li) => (on ? li.dataset.waiting || "9999" : li.dataset.order.padStart(6, "0"));
+    cards.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    list.replaceChildren(...cards);
+  });
+  return sort;
+}
+
 export async function render(root, ctx) {
   const list = h("ul", { class: "roster", "aria-label": "Clients" });
   root.append(
@@ -66,17 +81,7 @@ export async function render(root, ctx) {
     list.replaceWith(h("div", { class: "card" }, h("p", {}, "No clients yet. Share your invite code and they'll appear here once they join."), h("a", { href: "/invite", class: "btn btn-primary" }, "Get your invite code")));
     return;
   }
-  const waiting = items.filter((i) => threads.get(i.id) && threads.get(i.id).waiting_since).length;
-  const sort = h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-pressed": "false" }, `Waiting for a reply first (${waiting})`);
-  sort.addEventListener("click", () => {
-    const on = sort.getAttribute("aria-pressed") !== "true";
-    sort.setAttribute("aria-pressed", String(on));
-    const cards = [...list.children];
-    const key = (li) => (on ? li.dataset.waiting || "9999" : li.dataset.order.padStart(6, "0"));
-    cards.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    list.replaceChildren(...cards);
-  });
-  list.before(h("div", { class: "row" }, sort));
+  list.before(h("div", { class: "row" }, sortButton(list, items, threads)));
   for (const [order, item] of items.entries()) {
     const thread = threads.get(item.id);
     const reasons = reasonsOf(item);

@@ -4,7 +4,17 @@
 
 import { api } from "../api.js";
 import { h, notice } from "../dom.js";
-import { ADVICE, RED_FLAGS, WEEKDAYS, WORKOUTS, formatDate, formatDateTime, formatDistance, formatDuration, formatRange } from "../format.js";
+import {
+  ADVICE,
+  RED_FLAGS,
+  WEEKDAYS,
+  WORKOUTS,
+  formatDate,
+  formatDateTime,
+  formatDistance,
+  formatDuration,
+  formatRange,
+} from "../format.js";
 
 const POLL_MS = 15_000;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+/gi;
@@ -50,11 +60,30 @@ function runCard(run, user) {
   return h(
     "div",
     { class: "msg-attachment" },
-    h("p", {}, h("strong", {}, "About this run: "), `${formatDate(run.local_date)}, ${formatDistance(run.distance_km, user)} in ${formatDuration(run.duration_s)}, ${label(WORKOUTS, run.workout_type)}`),
-    h("p", {}, `Stiffness after: ${run.stiffness === null ? "not noted" : `${run.stiffness}/10`}${run.morning_stiffness === null || run.morning_stiffness === undefined ? "" : `; next morning ${run.morning_stiffness}/10`}`),
-    flags.length ? h("p", {}, `Warning signs ticked: ${flags.map((f) => label(RED_FLAGS, f)).join(", ")}`) : null,
-    level && level !== "none" && ADVICE[level] ? h("p", {}, `Advice shown: ${ADVICE[level].title}`) : null,
-    run.estimate ? h("p", { class: "muted" }, `Estimated steps: about ${formatRange(run.estimate.steps)} (an estimate)`) : null,
+    h(
+      "p",
+      {},
+      h("strong", {}, "About this run: "),
+      `${formatDate(run.local_date)}, ${formatDistance(run.distance_km, user)} in ${formatDuration(run.duration_s)}, ${label(WORKOUTS, run.workout_type)}`,
+    ),
+    h(
+      "p",
+      {},
+      `Stiffness after: ${run.stiffness === null ? "not noted" : `${run.stiffness}/10`}${run.morning_stiffness === null || run.morning_stiffness === undefined ? "" : `; next morning ${run.morning_stiffness}/10`}`,
+    ),
+    flags.length
+      ? h("p", {}, `Warning signs ticked: ${flags.map((f) => label(RED_FLAGS, f)).join(", ")}`)
+      : null,
+    level && level !== "none" && ADVICE[level]
+      ? h("p", {}, `Advice shown: ${ADVICE[level].title}`)
+      : null,
+    run.estimate
+      ? h(
+          "p",
+          { class: "muted" },
+          `Estimated steps: about ${formatRange(run.estimate.steps)} (an estimate)`,
+        )
+      : null,
   );
 }
 
@@ -62,7 +91,12 @@ function sessionCard(session) {
   return h(
     "div",
     { class: "msg-attachment" },
-    h("p", {}, h("strong", {}, "About this routine: "), `${session.routine_name || "A routine"}, ${formatDate(session.local_date)}`),
+    h(
+      "p",
+      {},
+      h("strong", {}, "About this routine: "),
+      `${session.routine_name || "A routine"}, ${formatDate(session.local_date)}`,
+    ),
     session.notes ? h("p", {}, session.notes) : null,
   );
 }
@@ -70,10 +104,23 @@ function sessionCard(session) {
 function suggestionCard(m, viewer, onAccept) {
   const s = m.suggestion;
   const days = s.weekdays.map((d) => WEEKDAYS[d]).join(", ");
-  const box = h("div", { class: "msg-attachment" }, h("p", {}, h("strong", {}, "Suggested routine: "), `${s.routine_name || "a routine"} on ${days}`));
+  const box = h(
+    "div",
+    { class: "msg-attachment" },
+    h(
+      "p",
+      {},
+      h("strong", {}, "Suggested routine: "),
+      `${s.routine_name || "a routine"} on ${days}`,
+    ),
+  );
   if (s.accepted_at) box.append(h("p", {}, "Added to the plan."));
   else if (viewer === "runner" && onAccept) {
-    const button = h("button", { type: "button", class: "btn btn-primary btn-small" }, "Add to my routines");
+    const button = h(
+      "button",
+      { type: "button", class: "btn btn-primary btn-small" },
+      "Add to my routines",
+    );
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
@@ -173,7 +220,8 @@ export function liveThread(list, { path, viewer, user, onAccept, otherName, onTh
     poll,
     stop() {
       clearInterval(timer);
-      if ("serviceWorker" in navigator) navigator.serviceWorker.removeEventListener("message", onPush);
+      if ("serviceWorker" in navigator)
+        navigator.serviceWorker.removeEventListener("message", onPush);
     },
   };
 }
