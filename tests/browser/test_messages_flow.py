@@ -77,6 +77,8 @@ def test_runner_asks_practitioner_answers_runner_sees_badge(new_context, base_ur
     runner.set_viewport_size(LAPTOP)
     _axe_both_schemes(runner)
     runner.set_viewport_size(PHONE)
+    # Away from the thread: an open thread would read the reply as it arrives.
+    _nav(runner, "Today").click()
 
     # The practitioner: an unread count on the roster, the run inline on the client page.
     coach.goto("/clients")
