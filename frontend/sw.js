@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "439bffb81271";
+const VERSION = "f082dce12f96";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -37,12 +37,14 @@ const PRECACHE = [
   "/img/ui/invite.svg",
   "/img/ui/library.svg",
   "/img/ui/log.svg",
+  "/img/ui/messages.svg",
   "/img/ui/progress.svg",
   "/img/ui/runs.svg",
   "/img/ui/settings.svg",
   "/img/ui/today.svg",
   "/js/api.js",
   "/js/app.js",
+  "/js/badges.js",
   "/js/chart.js",
   "/js/chrome.js",
   "/js/dom.js",
@@ -55,6 +57,7 @@ const PRECACHE = [
   "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
+  "/js/views/clientmessages.js",
   "/js/views/duecard.js",
   "/js/views/help.js",
   "/js/views/import.js",
@@ -62,6 +65,7 @@ const PRECACHE = [
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
+  "/js/views/messages.js",
   "/js/views/morning.js",
   "/js/views/notifications-settings.js",
   "/js/views/outcomes.js",
@@ -78,6 +82,7 @@ const PRECACHE = [
   "/js/views/settings.js",
   "/js/views/signin.js",
   "/js/views/signup.js",
+  "/js/views/thread.js",
   "/js/views/today.js",
   "/js/views/twostep.js",
   "/js/vocab.js",
@@ -291,8 +296,15 @@ self.addEventListener("push", (event) => {
   } catch {
     payload = { body: event.data ? event.data.text() : "" };
   }
-  event.waitUntil(self.registration.showNotification(...notificationFor(payload)));
+  const shown = self.registration.showNotification(...notificationFor(payload));
+  event.waitUntil(Promise.all([shown, tellPagesToRecount()]));
 });
+
+// Open pages ask GET /me/unread again (badges.js) and a shown thread polls (thread.js).
+async function tellPagesToRecount() {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const w of windows) w.postMessage({ type: "UNREAD" });
+}
 
 async function openView(path) {
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });

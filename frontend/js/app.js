@@ -11,6 +11,7 @@ import {
   signOut,
   startChrome,
 } from "./chrome.js";
+import * as badges from "./badges.js";
 import * as outbox from "./outbox.js";
 import { match, navigate, render, startRouter } from "./router.js";
 import { controlled, registerServiceWorker } from "./serviceworker.js";
@@ -21,6 +22,8 @@ async function setUser(user) {
   state.user = user;
   if (user) await idbSet("user", user);
   else await idbDel("user");
+  if (user) badges.start();
+  else badges.stop();
   await outbox.setCurrentUser(user ? user.id : null);
   renderNav(user);
 }
@@ -33,6 +36,7 @@ async function loadUser() {
       // No network: trust the last known user so the app still opens offline.
       state.user = (await idbGet("user")) || null;
       await outbox.setCurrentUser(state.user ? state.user.id : null);
+      if (state.user) badges.start();
       renderNav(state.user);
     } else {
       await setUser(null);

@@ -15,6 +15,7 @@ const ROUTES = [
   [/^\/runs\/(?<id>[^/]+)\/(?<edit>edit)$/, "run", "runner"],
   [/^\/runs\/(?<id>[^/]+)$/, "run", "runner"],
   [/^\/progress$/, "progress", "runner"],
+  [/^\/messages$/, "messages", "runner"],
   [/^\/questionnaires\/(?<slug>[^/]+)$/, "questionnaire", "runner"],
   [/^\/settings$/, "settings", "any"],
   [/^\/settings\/import$/, "import", "runner"],

@@ -63,6 +63,11 @@ def runner_views(page: Page) -> Iterator[str]:
         flags=("Pain shooting down a leg",),
     )
     yield "run-saved"
+    page.get_by_role("link", name="Ask your practitioner about this run").click()
+    page.get_by_label("Message to your practitioner").wait_for()
+    page.get_by_text("About this run:").wait_for()
+    _settle(page)
+    yield "messages"
     page.goto("/progress")
     page.locator("figure.chart canvas").wait_for()
     _settle(page)

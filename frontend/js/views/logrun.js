@@ -78,6 +78,7 @@ function result(body, res, user) {
       h("a", { href: "/runs", class: "btn btn-secondary" }, "See your runs"),
     ),
   );
+  if (run) parts.push(h("p", {}, h("a", { href: `/messages?run=${run.id}` }, "Ask your practitioner about this run")));
   if (level !== "none") parts.push(helpCard());
   return h("div", { class: "run-result" }, parts);
 }
