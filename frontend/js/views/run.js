@@ -168,6 +168,13 @@ async function showRun(root, ctx) {
             h("a", { href: `/runs/${run.id}/edit`, class: "btn btn-primary" }, "Edit run"),
             deleteControls(run, ctx),
           ),
+      gone
+        ? null
+        : h(
+            "p",
+            {},
+            h("a", { href: `/messages?run=${run.id}` }, "Ask your practitioner about this run"),
+          ),
     ),
   );
 }
