@@ -72,6 +72,9 @@ class DueItemOut(BaseSchema):
         allow_none=True,
         metadata={"description": "Activities named the first time, to rate again (else null)."},
     )
+    series = fields.Integer(
+        required=True, metadata={"description": "The activity set (1, then one more per restart)."}
+    )
 
 
 class ScheduleOut(BaseSchema):
@@ -134,6 +137,11 @@ class PointOut(BaseSchema):
 
 class InstrumentOut(BaseSchema):
     questionnaire = fields.Nested(QuestionnaireOut, required=True)
+    series = fields.Integer(
+        required=True,
+        metadata={"description": "The activity set these scores belong to; 1 unless restarted."},
+    )
+    current = fields.Boolean(required=True, metadata={"description": "The set asked now."})
     baseline = fields.Nested(PointOut, required=True)
     latest = fields.Nested(PointOut, required=True)
     change = fields.Float(allow_none=True, required=True)
@@ -158,3 +166,11 @@ class SchedulePatch(BaseSchema):
     def _not_empty(self, data: dict[str, object], **_: object) -> None:
         if not data:
             raise ValidationError("Send at least one field to change.")
+
+
+class RestartOut(BaseSchema):
+    questionnaire_id = fields.UUID(required=True)
+    series = fields.Integer(required=True)
+    started_at = AwareDateTime(
+        allow_none=True, metadata={"description": "When this set began (null for set 1)."}
+    )
