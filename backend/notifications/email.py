@@ -36,6 +36,10 @@ EMAIL_TEXTS = {
     ),
     "routine_reminder": ("Your routine for today", "Today's routine is waiting — open Limber."),
     "morning_checkin": ("How is your back this morning?", "Tell Limber how your back feels."),
+    "questionnaire_due": (
+        "Your progress questions are ready",
+        "A few short questions are waiting for you — open Limber.",
+    ),
     "sign_in_warning": (
         "Wrong passwords for your Limber account",
         "Someone has typed a wrong password for your account several times. If it was not "

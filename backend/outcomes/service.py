@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
-from backend.consent import consenting_client, current_practitioner
+from backend.consent import consenting_client, current_practitioner, practitioners_of
 from backend.db import utcnow
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.extensions import db
@@ -534,3 +534,89 @@ def schedule_for(runner: User) -> dict[str, Any]:
     offered = list(db.session.scalars(_offered(runner)))
     last, _ = _history(runner.id)
     return _schedule_out(offered, last, _schedule_row(runner.id), today)
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def due_rounds(runners: list[User], now: datetime) -> dict[uuid.UUID, date]:
+    """Per runner with a questionnaire due on their today: the day that round fell due.
+
+    The day names the round, so a reminder keyed by it goes out once however long the
+    round waits. A fixed number of statements, however many runners.
+    """
+    if not runners:
+        return {}
+    ids = [r.id for r in runners]
+    r = QuestionnaireResponse
+    practitioner = practitioners_of(ids)
+    questionnaires = list(
+        db.session.scalars(
+            select(Questionnaire)
+            .where(
+                or_(
+                    Questionnaire.builtin.is_(True),
+                    Questionnaire.owner_id.in_(set(practitioner.values())),
+                )
+            )
+            .order_by(Questionnaire.builtin.desc(), Questionnaire.position, Questionnaire.slug)
+        )
+    )
+    last: dict[uuid.UUID, dict[uuid.UUID, rules.Last]] = {}
+    first: dict[uuid.UUID, dict[uuid.UUID, rules.Last]] = {}
+    answered_set: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+    for runner_id, qid, last_on, last_at, first_on, first_at, top in db.session.execute(
+        select(
+            r.runner_id,
+            r.questionnaire_id,
+            func.max(r.local_date),
+            func.max(r.answered_at),
+            func.min(r.local_date),
+            func.min(r.answered_at),
+            func.max(r.series),
+        )
+        .where(r.runner_id.in_(ids))
+        .group_by(r.runner_id, r.questionnaire_id)
+    ):
+        last.setdefault(runner_id, {})[qid] = rules.Last(last_on, last_at)
+        first.setdefault(runner_id, {})[qid] = rules.Last(first_on, first_at)
+        answered_set[(runner_id, qid)] = top
+    schedules = {
+        row.runner_id: row
+        for row in db.session.scalars(
+            select(OutcomeSchedule).where(OutcomeSchedule.runner_id.in_(ids))
+        )
+    }
+    restarts: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, datetime]] = {}
+    for row in db.session.scalars(
+        select(QuestionnaireSeries)
+        .where(QuestionnaireSeries.runner_id.in_(ids))
+        .order_by(QuestionnaireSeries.number)
+    ):
+        restarts[(row.runner_id, row.questionnaire_id)] = (row.number, row.started_at)
+
+    found: dict[uuid.UUID, date] = {}
+    for runner in runners:
+        day = local_date_of(now, runner.timezone)
+        offered = [
+            q for q in questionnaires if q.builtin or q.owner_id == practitioner.get(runner.id)
+        ]
+        interval, requested_at = _schedule_values(schedules.get(runner.id))
+        mine_last, mine_first = last.get(runner.id, {}), first.get(runner.id, {})
+        due_ids = _due_ids(offered, (mine_last, mine_first), interval, requested_at, day, now)
+        days: list[date] = []
+        for q in offered:
+            number, started = restarts.get((runner.id, q.id), (1, None))
+            if started is not None and answered_set.get((runner.id, q.id), 0) < number:
+                days.append(local_date_of(started, runner.timezone))  # a fresh activity set
+            elif q.id not in due_ids or q.kind != "cycle":
+                continue
+            elif q.id not in mine_last:
+                days.append(local_date_of(runner.created_at, runner.timezone))  # the baseline
+            elif mine_last[q.id].on + timedelta(weeks=interval) <= day:
+                days.append(mine_last[q.id].on + timedelta(weeks=interval))
+            elif requested_at is not None:
+                days.append(local_date_of(requested_at, runner.timezone))  # asked on demand
+        if days:
+            found[runner.id] = min(min(days), day)
+    return found

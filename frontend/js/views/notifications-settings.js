@@ -9,6 +9,7 @@ const KINDS = {
   runner: [
     ["routine_reminder", "Routine reminders"],
     ["morning_checkin", "Morning check-in"],
+    ["questionnaire_due", "Progress questions"],
     ["sign_in_warning", "Wrong passwords for my account"],
   ],
   practitioner: [
