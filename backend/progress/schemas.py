@@ -18,6 +18,14 @@ class ProgressQueryArgs(BaseSchema):
     # A query string cannot carry null: absent means None, and the spec must not say nullable.
     from_ = fields.Date(data_key="from", load_default=None, allow_none=False, validate=_sane_date)
     to = fields.Date(load_default=None, allow_none=False, validate=_sane_date)
+    outcome = fields.String(
+        load_default=effects.DEFAULT_OUTCOME,
+        validate=validate.OneOf(effects.OUTCOMES),
+        metadata={
+            "description": "The stiffness the triggers explain: right after the run "
+            "(default) or the next morning."
+        },
+    )
 
     @validates_schema
     def _ordered(self, data: dict[str, object], **_: object) -> None:
@@ -136,5 +144,10 @@ class ProgressOut(BaseSchema):
     by_surface = fields.List(fields.Nested(BySurface), required=True)
     by_workout_type = fields.List(fields.Nested(ByWorkoutType), required=True)
     triggers = fields.List(fields.Nested(TriggerOut), required=True)
+    triggers_outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(effects.OUTCOMES),
+        metadata={"description": "The stiffness the triggers explain."},
+    )
     load_ = fields.Nested(LoadOut, required=True, data_key="load", attribute="load")
     adherence = fields.Nested(AdherenceOut, required=True)
