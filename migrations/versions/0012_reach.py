@@ -1,4 +1,4 @@
-"""one answer per due questionnaire round, and fresh activity sets for the PSFS
+"""one answer per due questionnaire round, fresh PSFS activity sets, import job claims
 
 Revision ID: 0012
 Revises: 0011
@@ -16,6 +16,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('imports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attempts', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('heartbeat_at', backend.db.UTCDateTime(timezone=True), nullable=True))
+
     op.create_table('questionnaire_series',
     sa.Column('runner_id', sa.Uuid(), nullable=False),
     sa.Column('questionnaire_id', sa.Uuid(), nullable=False),
@@ -68,3 +72,6 @@ def downgrade():
         batch_op.drop_column('follows')
 
     op.drop_table('questionnaire_series')
+    with op.batch_alter_table('imports', schema=None) as batch_op:
+        batch_op.drop_column('heartbeat_at')
+        batch_op.drop_column('attempts')
