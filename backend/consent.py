@@ -88,7 +88,7 @@ def practitioners_of(runner_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
             Consent.runner_id.in_(runner_ids), Consent.revoked_at.is_(None)
         )
     )
-    return dict(rows.tuples().all())
+    return {runner: practitioner for runner, practitioner in rows if practitioner is not None}
 
 
 def practitioner_for(runner_id: uuid.UUID) -> User | None:

@@ -224,9 +224,7 @@ def _result_rows(upload: Import, entries: list[Entry]) -> dict[int, tuple[int, s
         db.session.commit()
         existing = {
             f.position: (f.id, f.outcome)
-            for f in db.session.scalars(
-                select(ImportFile).where(ImportFile.import_id == upload.id)
-            )
+            for f in db.session.scalars(select(ImportFile).where(ImportFile.import_id == upload.id))
         }
     return existing
 

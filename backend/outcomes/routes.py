@@ -16,8 +16,8 @@ from backend.outcomes.schemas import (
     OutcomesOut,
     QuestionnaireList,
     ResponseIn,
-    RestartOut,
     ResponseOut,
+    RestartOut,
     ScheduleOut,
     SchedulePatch,
 )

@@ -206,11 +206,8 @@ def checkin_message(run: Run) -> dict[str, Any]:
 # --- due questionnaires ----------------------------------------------------------------
 
 
-QUESTIONNAIRE_MESSAGE = {
-    "title": "Your progress questions are ready",
-    "body": "A few short questions on how your back has been — about a minute.",
-    "url": "/",
-}
+QUESTIONNAIRE_TITLE = "Your progress questions are ready"
+QUESTIONNAIRE_BODY = "A few short questions on how your back has been — about a minute."
 
 
 @periodic(crontab(minute="*"))
@@ -243,6 +240,13 @@ def send_due_questionnaires(now: datetime) -> int:
     for r in ready:
         if r.id not in keys or (r.id, keys[r.id][0]) in used:
             continue
-        told = notify(r, "questionnaire_due", key=keys[r.id][0], **QUESTIONNAIRE_MESSAGE)
+        told = notify(
+            r,
+            "questionnaire_due",
+            title=QUESTIONNAIRE_TITLE,
+            body=QUESTIONNAIRE_BODY,
+            url="/",
+            key=keys[r.id][0],
+        )
         sent += told is not None
     return sent

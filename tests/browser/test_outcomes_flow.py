@@ -146,9 +146,7 @@ def test_a_questionnaire_answered_offline_is_sent_once(new_context, base_url):
 NEW_SET = ("run a half marathon", "carry the shopping", "sit through a film")
 
 
-def test_the_runner_starts_the_psfs_again_and_chooses_the_morning_triggers(
-    new_context, base_url
-):
+def test_the_runner_starts_the_psfs_again_and_chooses_the_morning_triggers(new_context, base_url):
     import re
 
     problems: dict[str, list[str]] = {}
@@ -181,7 +179,9 @@ def test_the_runner_starts_the_psfs_again_and_chooses_the_morning_triggers(
     expect(outcomes.get_by_role("heading", name=re.compile(r"activity set 1$"))).to_be_visible()
     current = outcomes.get_by_role("heading", name=re.compile(r"activity set 2 \(now\)$"))
     expect(current).to_be_visible()
-    expect(outcomes.get_by_text("Activities: run a half marathon, carry the shopping")).to_be_visible()
+    expect(
+        outcomes.get_by_text("Activities: run a half marathon, carry the shopping")
+    ).to_be_visible()
 
     # The triggers can be measured on the next-morning answers instead.
     triggers = page.get_by_role("region", name="What seems to bring it on")
