@@ -6,9 +6,14 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import time_machine
+from sqlalchemy import select
 
+from backend.auth.models import User
+from backend.extensions import db
 from backend.outcomes.models import QuestionnaireResponse
+from backend.outcomes.service import due_rounds
 from backend.reminders.tasks import send_due_questionnaires
+from tests.practice.support import QueryCounter
 from tests.reminders.test_tasks import set_times, tick_through, told
 
 # 1 June 2026 in Los Angeles is PDT (UTC-7): 18:00 local is 01:00 UTC the next day.
@@ -89,3 +94,23 @@ class TestQuestionnaireReminders:
         _answer_all(sql, runner.id, questionnaires, JOINED + timedelta(minutes=5))
         evening = datetime(2026, 6, 2, 0, 30, tzinfo=UTC)
         assert sum(tick_through(app, evening, 2, send_due_questionnaires)) == 0
+
+
+def test_the_due_rounds_take_a_fixed_number_of_statements(app, make_user, questionnaires):
+    # Working out who has a round due reads the same statements for 2 runners and 50.
+
+    def rounds_statements(n):
+        for _ in range(n):
+            _runner(make_user)
+        with app.app_context():
+            runners = list(db.session.scalars(select(User).where(User.role == "runner")))
+            counter = QueryCounter(db.engine)
+            with counter:
+                found = due_rounds(runners, datetime(2026, 6, 2, 1, 5, tzinfo=UTC))
+            db.session.remove()
+        return counter.count, len(found)
+
+    small, two = rounds_statements(2)
+    large, fifty = rounds_statements(48)
+    assert (two, fifty) == (2, 50)
+    assert small == large
