@@ -91,7 +91,12 @@ def test_a_consumer_killed_mid_send_resends_that_one_email(setup, practitioner_a
         assert (left.status, left.attempts, left.sent_at) == ("sending", 1, None)
         smtp.released.set()
         consumer.start()  # the next minute's sweep finds the stale claim and sends again
-        wait_for(lambda: _delivery(sql).status == "sent", timeout=150, what="the resend")
+        # The sweep runs once a minute, on whichever consumer writes that minute's marker.
+        wait_for(
+            lambda: _delivery(sql).status == "sent",
+            timeout=300,
+            what=f"the resend; consumer log: {setup['log']}",
+        )
         done = _delivery(sql)
         assert done.attempts == 2
         if hold == "RCPT":
