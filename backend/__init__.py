@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
+    import backend.imports.jobs
     import backend.jobs.models
     import backend.notifications.practice
     import backend.notifications.service

@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "f082dce12f96";
+const VERSION = "850598bc5a80";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -180,6 +180,7 @@ def _send(delivery: Delivery, notification: Notification, user: User) -> str:
         push_payload(notification),
         ttl=PUSH_TTL.get(notification.kind, DEFAULT_PUSH_TTL),
         urgency="high" if notification.kind == "client_alert" else "normal",
+        topic=delivery.id.hex,  # the same on every attempt of this delivery
     )
 
 

@@ -10,6 +10,7 @@ const KINDS = {
     ["routine_reminder", "Routine reminders"],
     ["morning_checkin", "Morning check-in"],
     ["message", "New messages from my practitioner"],
+    ["questionnaire_due", "Progress questions"],
     ["sign_in_warning", "Wrong passwords for my account"],
   ],
   practitioner: [
