@@ -35,10 +35,13 @@ class LoggedPractitioner(BaseSchema):
 
 
 class AccessLogOut(BaseSchema):
+    """One visit: reads by one practitioner close together, and what they covered."""
+
     id = fields.UUID(required=True)
     practitioner = fields.Nested(LoggedPractitioner, required=True)
-    what = fields.String(required=True)
-    at = _when()
+    reads = fields.List(fields.String(), required=True)
+    started_at = _when()
+    last_seen_at = _when()
 
 
 AccessLogPage = page_schema(AccessLogOut, "AccessLogPage")
