@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "d5fcd071d085";
+const VERSION = "dfb2beedfc2a";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -2,7 +2,7 @@
 import { api } from "../api.js";
 import { chips, checkedValues, field, formErrors, h, notice } from "../dom.js";
 import { WEEKDAYS, formatDate, formatDateTime, isoDate } from "../format.js";
-import { clientName, loadClient } from "./clientdata.js";
+import { clientName, loadClient, notShared } from "./clientdata.js";
 import { chartLines, outcomesSection, scheduleForm, weeklyOutcomes } from "./outcomes.js";
 import { adherenceCalendar, byWorkout, bySurface, loadSection, morningSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
@@ -168,7 +168,15 @@ export async function render(root, ctx) {
   async function draw() {
     if (dispose) dispose();
     dispose = null;
-    const [data, routines] = await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
+    let data;
+    let routines;
+    try {
+      [data, routines] = await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
+    } catch (err) {
+      if (err.status !== 404) throw err;
+      if (ctx.isCurrent()) section.replaceChildren(notShared());
+      return;
+    }
     if (!ctx.isCurrent()) return;
     const { client, progress, runs, sessions, assignments, outcomes } = data;
     const name = clientName(client);
@@ -205,7 +213,7 @@ export async function render(root, ctx) {
     );
     const { stiffnessChart } = await import("../chart.js");
     if (!ctx.isCurrent()) return;
-    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)", scores: chartLines(outcomes) });
+    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)", scores: chartLines(outcomes), user: ctx.user });
   }
 
   await draw();
