@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -81,7 +81,7 @@ def test_the_player_follows_sets_sides_and_rest(new_context, base_url, size):
     skip = page.locator(".notice", has=page.get_by_role("heading", name="Skip an exercise if"))
     expect(skip).to_contain_text("You are pregnant.")
     no_axe_violations(page)
-    page.clock.pause_at(datetime.now() + timedelta(minutes=5))
+    page.clock.pause_at(datetime.now(UTC) + timedelta(minutes=5))
     page.get_by_role("button", name="Start", exact=True).click()
 
     # "2 sets · 8 breaths": 8, a rest with its own timer, then 8 more.
@@ -133,7 +133,7 @@ def test_the_player_follows_sets_sides_and_rest(new_context, base_url, size):
 def test_75_seconds_each_side_runs_left_then_right(new_context, base_url, size):
     page = new_runner(new_context, base_url, size)
     page.get_by_role("link", name="Start: Low back release").click()
-    page.clock.pause_at(datetime.now() + timedelta(minutes=5))
+    page.clock.pause_at(datetime.now(UTC) + timedelta(minutes=5))
     page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_role("button", name="Next").click()
     expect(page.locator(".dose")).to_have_text("75 s · each side · rest 15 s")
@@ -255,7 +255,9 @@ def test_the_chart_tells_each_run_on_hover_tap_and_keys(new_context, base_url, s
     runner = context.new_page()
     sign_up(runner, "Cy Chart", unique_email(), "a long test password 20")
     log_run(runner, surface="Track", workout="Easy", stiffness=2)
-    log_run(runner, surface="Grass", workout="Easy", stiffness=5, flags=("Pain shooting down a leg",))
+    log_run(
+        runner, surface="Grass", workout="Easy", stiffness=5, flags=("Pain shooting down a leg",)
+    )
     runner.goto("/progress")
     plot = runner.locator(".plot")
     runner.locator("figure.chart canvas").wait_for()
