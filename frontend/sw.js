@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "dfb2beedfc2a";
+const VERSION = "3fb0e5d00c6d";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -43,10 +43,13 @@ const PRECACHE = [
   "/js/api.js",
   "/js/app.js",
   "/js/chart.js",
+  "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
   "/js/outbox.js",
   "/js/passkeys.js",
+  "/js/router.js",
+  "/js/serviceworker.js",
   "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
@@ -71,6 +74,7 @@ const PRECACHE = [
   "/js/views/signup.js",
   "/js/views/today.js",
   "/js/views/twostep.js",
+  "/js/vocab.js",
   "/manifest.webmanifest",
   "/vendor/idb-keyval.js"
 ];
