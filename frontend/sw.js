@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "3fb0e5d00c6d";
+const VERSION = "332c8d0effb0";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -14,7 +14,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import COACH, LAPTOP, PHONE, log_run, sign_in, sign_up, unique_email
+from tests.browser.conftest import (
+    COACH,
+    LAPTOP,
+    PHONE,
+    ROOT,
+    log_run,
+    sign_in,
+    sign_up,
+    unique_email,
+)
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -41,6 +50,15 @@ class FakeAudio {
 }
 window.AudioContext = FakeAudio;
 """
+
+
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def shoot(page: Page, name: str) -> None:
+    """The docs' screenshot of this screen, taken at phone size."""
+    if page.viewport_size == PHONE:
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def no_axe_violations(page: Page) -> None:
@@ -80,6 +98,7 @@ def test_the_player_follows_sets_sides_and_rest(new_context, base_url, size):
     # Reasons to skip come before starting, apart from the stop rules.
     skip = page.locator(".notice", has=page.get_by_role("heading", name="Skip an exercise if"))
     expect(skip).to_contain_text("You are pregnant.")
+    shoot(page, "routine-intro")
     no_axe_violations(page)
     page.clock.pause_at(datetime.now(UTC) + timedelta(minutes=5))
     page.get_by_role("button", name="Start", exact=True).click()
@@ -90,6 +109,7 @@ def test_the_player_follows_sets_sides_and_rest(new_context, base_url, size):
     count_breaths(page, 8)
     expect(phase(page)).to_have_text("Rest before set 2 of 2")
     expect(page.get_by_role("timer")).to_have_text("0:20")
+    shoot(page, "routine-rest")
     assert page.evaluate("window.__beeps") == 1 and page.evaluate("window.__buzzes") == 1
     page.clock.run_for(10_000)
     expect(page.get_by_role("timer")).to_have_text("0:10")
@@ -124,6 +144,7 @@ def test_the_player_follows_sets_sides_and_rest(new_context, base_url, size):
     # Point 5: right after finishing, today's count and what the streak needs.
     expect(page.get_by_text("1 of 3 done today")).to_be_visible()
     expect(page.get_by_text("2 routines to go today")).to_be_visible()
+    shoot(page, "routine-done")
     no_axe_violations(page)
     page.get_by_role("link", name="Back to Today").click()
     expect(page.locator(".routine-card.is-done")).to_have_count(1)
@@ -178,6 +199,7 @@ def test_dark_mode_shows_the_drawings(new_context, base_url, size):
     page.wait_for_function("() => document.querySelector('img.illustration').complete")
     # The background is near-black (#1f2b28); the lines must be light on it.
     assert brightest(page, drawing.screenshot()) > 200
+    shoot(page, "routine-step-dark")
 
 
 def join(coach: Page, runner: Page) -> None:
@@ -212,6 +234,8 @@ def test_one_visit_is_one_entry_and_a_revoked_client_reads_plainly(new_context, 
     expect(log).to_contain_text("your runs")
     expect(log).to_contain_text("your progress")
     expect(log).to_contain_text("your summary in their client list")
+    log.scroll_into_view_if_needed()
+    shoot(runner, "settings-access-log")
     no_axe_violations(runner)
 
     client_page = coach.url.replace("/report", "")
@@ -221,6 +245,7 @@ def test_one_visit_is_one_entry_and_a_revoked_client_reads_plainly(new_context, 
     coach.goto(client_page)
     expect(coach.get_by_role("heading", name="No longer shared with you")).to_be_visible()
     expect(coach.get_by_text("Something went wrong")).to_have_count(0)
+    shoot(coach, "client-not-shared")
     no_axe_violations(coach)
 
 
@@ -246,6 +271,7 @@ def test_the_roster_searches_and_filters(new_context, base_url, size):
     expect(cards).to_have_count(flagged.count())
     assert 0 < flagged.count() < total
     expect(coach.get_by_role("status").filter(has_text="Showing")).to_be_visible()
+    shoot(coach, "clients-needing-attention")
     no_axe_violations(coach)
 
 
@@ -287,4 +313,7 @@ def test_the_chart_tells_each_run_on_hover_tap_and_keys(new_context, base_url, s
     classes = swatches.evaluate_all("els => els.map(e => e.className)")
     assert len(classes) == len(set(classes)) == 3, classes
     expect(runner.get_by_text("Red ring: a warning sign was reported")).to_be_visible()
+    runner.keyboard.press("End")
+    runner.locator("figure.chart").scroll_into_view_if_needed()
+    shoot(runner, "progress-chart-detail")
     no_axe_violations(runner)
