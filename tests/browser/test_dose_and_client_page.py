@@ -155,7 +155,7 @@ def test_the_player_follows_sets_sides_and_rest(new_context, base_url, size):
 @RUNNER_SIZES
 def test_75_seconds_each_side_runs_left_then_right(new_context, base_url, size):
     page = new_runner(new_context, base_url, size)
-    page.get_by_role("link", name="Start: Low back release").click()
+    page.get_by_role("link", name="Start: Low-back release with a ball").click()
     page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_role("button", name="Next").click()
     expect(page.locator(".dose")).to_have_text("75 s · each side · rest 15 s")
