@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "332c8d0effb0";
+const VERSION = "aa4156174f14";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -248,10 +248,13 @@ function pickRuns(plot, plotBox, detail, state, user) {
   plot.over.addEventListener("pointermove", (event) => {
     if (!state.pinned) select(nearest(event));
   });
-  plot.over.addEventListener("click", (event) => {
+  const pin = (event) => {
     state.pinned = true;
     select(nearest(event));
-  });
+  };
+  // A tap on a touch screen may arrive as a pointerdown without a later click.
+  plot.over.addEventListener("pointerdown", pin);
+  plot.over.addEventListener("click", pin);
   plotBox.addEventListener("keydown", (event) => {
     const last = state.sorted.length - 1;
     const current = state.selected ?? last + 1;
