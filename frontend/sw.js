@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "aa4156174f14";
+const VERSION = "0bd5bf92489f";
 const PRECACHE = [
   "/",
   "/css/app.css",

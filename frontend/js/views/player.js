@@ -140,18 +140,20 @@ function phaseRunner(step, sound) {
   const status = h("p", { class: "visually-hidden", role: "status" });
   const skip = h("button", { type: "button", class: "btn btn-secondary" }, "Skip rest");
   const again = h("button", { type: "button", class: "btn btn-secondary" }, "Start this step again");
+  // .btn sets display, so the hidden attribute would not hide it: rest-only buttons leave the row.
+  const row = h("div", { class: "row" }, again);
   function show() {
     if (widget) widget.stop();
     const phase = phases[at];
     if (!phase) {
       heading.textContent = "Step done";
       slot.replaceChildren();
-      skip.hidden = true;
+      row.replaceChildren(again);
       return;
     }
     heading.textContent = phaseLabel(phase);
     status.textContent = heading.textContent;
-    skip.hidden = phase.kind !== "rest";
+    row.replaceChildren(...(phase.kind === "rest" ? [skip] : []), again);
     widget = phase.seconds ? countdown(phase.seconds, next) : tally(phase.count, phase.noun, next);
     slot.replaceChildren(widget.el);
     if (started && phase.seconds) widget.start();
@@ -170,7 +172,7 @@ function phaseRunner(step, sound) {
   });
   if (!phases.length) return null;
   show();
-  return { el: h("div", { class: "counter" }, heading, slot, h("div", { class: "row" }, skip, again), status), stop: () => widget && widget.stop() };
+  return { el: h("div", { class: "counter" }, heading, slot, row, status), stop: () => widget && widget.stop() };
 }
 
 function illustration(exercise) {
