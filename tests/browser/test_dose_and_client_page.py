@@ -298,7 +298,9 @@ def test_the_chart_tells_each_run_on_hover_tap_and_keys(new_context, base_url, s
         runner.touchscreen.tap(*left)
     else:
         runner.mouse.move(*left)
-    expect(detail).to_contain_text("Easy on track")
+    # Both runs are logged moments apart, so which one sits under the edge is not fixed.
+    expect(detail).to_contain_text(re.compile(r"Easy on (track|grass)"))
+    expect(detail).not_to_contain_text("Hover over a mark")
 
     plot.focus()
     runner.keyboard.press("Home")
