@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, insert, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, literal, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
-from backend.db import new_uuid, utcnow
+from backend.db import UTCDateTime, new_uuid, utcnow
 from backend.errors import Conflict, NotFound, field_error
 from backend.extensions import db
-from backend.practice.models import AccessLog, Consent, PracticeInvite
+from backend.practice.models import AccessRead, AccessVisit, Consent, PracticeInvite
 
 _signals = Namespace()
 
@@ -30,6 +31,9 @@ consent_granted = _signals.signal("consent-granted")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 # 31 symbols ** 16 is about 2 ** 79: far beyond guessing, even at the write limit.
 CODE_LENGTH = 16
+
+# Reads by one practitioner of one runner this close together are one visit in the log.
+VISIT_WINDOW = timedelta(minutes=30)
 
 
 def new_code() -> str:
@@ -149,19 +153,52 @@ def announce(consent: Consent) -> None:
 
 
 def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what: str) -> None:
-    """Log a practitioner's read of these runners' data, in one INSERT, and commit."""
-    if runner_ids:
+    """Log a practitioner's read of these runners' data as part of a visit, and commit.
+
+    A read within VISIT_WINDOW of the practitioner's last read of the same runner joins
+    that visit; otherwise a new visit starts. Three statements whether one runner is
+    read or hundreds: close the stale visits, upsert the open ones (one multi-row
+    INSERT ... ON CONFLICT), add `what` to each open visit (one INSERT ... SELECT).
+    """
+    ids = list(dict.fromkeys(runner_ids))
+    if ids:
         now = utcnow()
-        # executemany keeps the statement cached, however many clients are listed
+        mine = and_(AccessVisit.practitioner_id == practitioner_id, AccessVisit.runner_id.in_(ids))
         db.session.execute(
-            insert(AccessLog),
-            [
-                {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
-                | {"what": what, "at": now}
-                for rid in runner_ids
-            ],
+            update(AccessVisit)
+            .where(mine, AccessVisit.is_open, AccessVisit.last_seen_at <= now - VISIT_WINDOW)
+            .values(is_open=False)
+            .execution_options(synchronize_session=False)
+        )
+        rows = [
+            {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
+            | {"started_at": now, "last_seen_at": now, "is_open": True}
+            for rid in ids
+        ]
+        upsert = _dialect_insert(AccessVisit).values(rows)
+        db.session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[AccessVisit.practitioner_id, AccessVisit.runner_id],
+                index_where=text("is_open"),
+                set_={"last_seen_at": upsert.excluded.last_seen_at},
+            )
+        )
+        visits = select(AccessVisit.id, literal(what), literal(now, UTCDateTime())).where(
+            mine, AccessVisit.is_open
+        )
+        db.session.execute(
+            _dialect_insert(AccessRead)
+            .from_select(["visit_id", "what", "first_at"], visits)
+            .on_conflict_do_nothing()
         )
     db.session.commit()
+
+
+def _dialect_insert(model: Any) -> Any:
+    """INSERT with ON CONFLICT for the database in use (PostgreSQL or SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def client_for_read(practitioner: User, client_id: uuid.UUID, what: str) -> User:

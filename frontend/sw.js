@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "850598bc5a80";
+const VERSION = "3850651cc13b";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -110,11 +110,26 @@ class ClientNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AccessLog(Base):
-    """One practitioner read of a runner's data, shown to the runner."""
+class AccessVisit(Base):
+    """One practitioner visit to a runner's data, shown to the runner as one entry.
 
-    __tablename__ = "access_logs"
-    __table_args__ = (Index("ix_access_logs_runner_id_at", "runner_id", "at"),)
+    Reads by the same practitioner within `consent.VISIT_WINDOW` of the last one extend
+    the open visit; what was read is the set of `AccessRead` rows under it.
+    """
+
+    __tablename__ = "access_visits"
+    __table_args__ = (
+        Index("ix_access_visits_runner_id_started_at", "runner_id", "started_at"),
+        # At most one open visit per practitioner and runner: concurrent reads upsert it.
+        Index(
+            "uq_access_visits_open",
+            "practitioner_id",
+            "runner_id",
+            unique=True,
+            sqlite_where=text("is_open"),
+            postgresql_where=text("is_open"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
     # Kept for the runner when the practitioner erases their account (see Consent).
@@ -123,7 +138,26 @@ class AccessLog(Base):
     )
     practitioner_name: Mapped[str | None] = mapped_column(String(80))
     runner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    what: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # True while later reads may still join this visit; closed once the window passed.
+    is_open: Mapped[bool] = mapped_column(default=True)
 
     practitioner: Mapped[User | None] = relationship(foreign_keys=[practitioner_id])
+    reads: Mapped[list[AccessRead]] = relationship(
+        order_by=lambda: (AccessRead.first_at, AccessRead.what),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class AccessRead(Base):
+    """One kind of data read during a visit ("runs", "progress", ...), once per visit."""
+
+    __tablename__ = "access_reads"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("access_visits.id", ondelete="CASCADE"), primary_key=True
+    )
+    what: Mapped[str] = mapped_column(String(20), primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

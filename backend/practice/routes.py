@@ -105,7 +105,7 @@ class MyAccessLog(MethodView):
     @consent_blp.arguments(PageArgs, location="query")
     @consent_blp.response(200, AccessLogPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Every time a practitioner looked at my data, newest first"""
+        """Each practitioner visit to my data and what it read, newest first"""
         items, cursor = service.list_access_log(current_user, args["limit"], args["cursor"])
         return {"items": [_access_out(entry) for entry in items], "next_cursor": cursor}
 
@@ -118,7 +118,13 @@ def _access_out(entry: Any) -> dict[str, Any]:
         if who is not None
         else {"id": None, "display_name": entry.practitioner_name or "A former practitioner"}
     )
-    return {"id": entry.id, "practitioner": practitioner, "what": entry.what, "at": entry.at}
+    return {
+        "id": entry.id,
+        "practitioner": practitioner,
+        "reads": [read.what for read in entry.reads],
+        "started_at": entry.started_at,
+        "last_seen_at": entry.last_seen_at,
+    }
 
 
 @clients_blp.route("")

@@ -31,10 +31,13 @@ class LoggedPractitioner(OutSchema):
 
 
 class AccessLogOut(OutSchema):
+    """One visit: reads by one practitioner close together, and what they covered."""
+
     id = fields.UUID()
     practitioner = fields.Nested(LoggedPractitioner)
-    what = fields.String()
-    at = fields.AwareDateTime(format="iso")
+    reads = fields.List(fields.String())
+    started_at = fields.AwareDateTime(format="iso")
+    last_seen_at = fields.AwareDateTime(format="iso")
 
 
 AccessLogPage = page_schema(AccessLogOut, "AccessLogPage")

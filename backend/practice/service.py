@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from backend.auth.models import User
 from backend.consent import (
@@ -25,7 +25,7 @@ from backend.db import utcnow
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.pagination import paginate
-from backend.practice.models import AccessLog, ClientNote, Consent, PracticeInvite
+from backend.practice.models import AccessVisit, ClientNote, Consent, PracticeInvite
 from backend.routines.models import RoutineSession
 from backend.runs.models import Run
 
@@ -87,7 +87,7 @@ def end_practice(practitioner_id: uuid.UUID, name: str) -> None:
         .where(Consent.practitioner_id == practitioner_id, Consent.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    for model in (Consent, AccessLog):
+    for model in (Consent, AccessVisit):
         db.session.execute(
             update(model)
             .where(model.practitioner_id == practitioner_id)
@@ -124,13 +124,14 @@ def list_notes(
 
 def list_access_log(
     runner: User, limit: int, cursor: str | None
-) -> tuple[list[AccessLog], str | None]:
+) -> tuple[list[AccessVisit], str | None]:
+    """The runner's access log, one entry per practitioner visit, newest first."""
     stmt = (
-        select(AccessLog)
-        .where(AccessLog.runner_id == runner.id)
-        .options(joinedload(AccessLog.practitioner))
+        select(AccessVisit)
+        .where(AccessVisit.runner_id == runner.id)
+        .options(joinedload(AccessVisit.practitioner), selectinload(AccessVisit.reads))
     )
-    return paginate(stmt, AccessLog.at, AccessLog.id, limit, cursor, db.session)
+    return paginate(stmt, AccessVisit.started_at, AccessVisit.id, limit, cursor, db.session)
 
 
 @dataclass(frozen=True)

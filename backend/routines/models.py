@@ -57,7 +57,9 @@ class Exercise(LibraryItem, Base):
     summary: Mapped[str] = mapped_column(String(200))
     instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
     cues: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Only the signs to stop during the exercise; reasons not to start it are in skip_if.
     safety: Mapped[list[str]] = mapped_column(JSON, default=list)
+    skip_if: Mapped[list[str]] = mapped_column(JSON, default=list)
     illustration: Mapped[str | None] = mapped_column(String(200))
     equipment: Mapped[str] = mapped_column(String(40), default="none")
     body_areas: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -36,6 +36,7 @@ class _ExerciseFields(BaseSchema):
     instructions = _texts(12, 500, min_items=1)
     cues = _texts(8, 200)
     safety = _texts(8, 200)
+    skip_if = _texts(8, 200)
     equipment = fields.String(validate=validate.Length(min=1, max=40))
     body_areas = fields.List(
         fields.String(validate=validate.OneOf(BODY_AREAS)),
@@ -62,7 +63,8 @@ class ExerciseOut(OutSchema):
     summary = fields.String()
     instructions = fields.List(fields.String())
     cues = fields.List(fields.String())
-    safety = fields.List(fields.String())
+    safety = fields.List(fields.String(), metadata={"description": "Stop if."})
+    skip_if = fields.List(fields.String(), metadata={"description": "Do not start if."})
     illustration = fields.String(
         allow_none=True,
         metadata={"description": "Path of an SVG under the web app's root."},

@@ -43,7 +43,10 @@ def runner_views(page: Page) -> Iterator[str]:
     _settle(page)
     yield "today"
     routines = json.loads(page.request.get("/api/v1/routines").text())["items"]
-    page.goto(f"/routines/{routines[0]['id']}")
+    breathing = next((r for r in routines if r["slug"] == "coregous-ball-breathing"), routines[0])
+    page.goto(f"/routines/{breathing['id']}")
+    page.get_by_role("button", name="Start", exact=True).wait_for()
+    yield "routine-intro"
     page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_role("heading", name="Step 1 of").wait_for()
     yield "routine-step"

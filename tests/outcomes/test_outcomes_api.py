@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from backend.outcomes.content import load_questionnaires
 from backend.outcomes.models import OutcomeSchedule, QuestionnaireResponse
-from backend.practice.models import AccessLog
+from backend.practice.models import AccessRead
 from tests.outcomes.conftest import ago, nprs_body, psfs_body
 from tests.practice.support import link, statements
 
@@ -238,7 +238,7 @@ class TestClientOutcomes:
         response = practitioner_api.get(path)
         assert response.status_code == 200
         assert response.get_json()["instruments"][0]["latest"]["score"] == 4
-        whats = sql(lambda s: list(s.scalars(select(AccessLog.what))))
+        whats = sql(lambda s: list(s.scalars(select(AccessRead.what))))
         assert whats == ["outcomes"]
         runner_api.delete("/api/v1/me/practitioner")
         assert practitioner_api.get(path).status_code == 404

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from backend.messages.models import Message
 from backend.outcomes.content import load_questionnaires
 from backend.outcomes.models import OutcomeSchedule, QuestionnaireResponse
-from backend.practice.models import AccessLog, Alert, ClientNote, Consent, PracticeInvite
+from backend.practice.models import AccessRead, Alert, ClientNote, Consent, PracticeInvite
 from backend.routines.models import Assignment
 from tests.practice.support import link
 from tests.support import PASSWORD, Api, run_body
@@ -116,7 +116,7 @@ def snapshot(sql) -> dict[str, Any]:
                 for c in s.scalars(select(Consent))
             ),
             "invites": sorted(s.scalars(select(PracticeInvite.code))),
-            "reads": s.scalar(select(func.count()).select_from(AccessLog)),
+            "reads": s.scalar(select(func.count()).select_from(AccessRead)),
             "assignments": sorted(
                 (str(a.id), tuple(a.weekdays), a.deleted_at is None)
                 for a in s.scalars(select(Assignment))

@@ -1,6 +1,10 @@
-from sqlalchemy import select
+from datetime import UTC, datetime, timedelta
 
-from backend.practice.models import AccessLog, Consent
+import time_machine
+from sqlalchemy import func, select
+
+from backend.consent import VISIT_WINDOW
+from backend.practice.models import AccessRead, AccessVisit, Consent
 from tests.practice.support import link
 from tests.support import Api
 
@@ -85,29 +89,51 @@ class TestRevokePractitioner:
 
 
 class TestAccessLog:
-    def test_it_shows_the_runner_each_read_of_their_data(
+    def test_one_visit_is_one_entry_listing_what_was_read(
         self, runner_api, practitioner_api, runner, practitioner
     ):
         link(runner_api, practitioner_api)
-        practitioner_api.get(f"/api/v1/clients/{runner.id}/progress")
-        practitioner_api.get(f"/api/v1/clients/{runner.id}/runs")
+        for what in ("", "/progress", "/runs", "/sessions", "/alerts", "/progress", "/runs"):
+            assert practitioner_api.get(f"/api/v1/clients/{runner.id}{what}").status_code == 200
+        practitioner_api.get("/api/v1/clients")
         body = runner_api.get("/api/v1/me/access-log").get_json()
-        assert [i["what"] for i in body["items"]][:2] == ["runs", "progress"]
-        assert body["items"][0]["practitioner"]["id"] == str(practitioner.id)
+        assert len(body["items"]) == 1
+        visit = body["items"][0]
+        assert visit["reads"] == ["profile", "progress", "runs", "sessions", "alerts", "summary"]
+        assert visit["practitioner"]["id"] == str(practitioner.id)
+        assert visit["started_at"] <= visit["last_seen_at"]
         assert body["next_cursor"] is None
 
-    def test_it_writes_one_row_per_read(self, runner_api, practitioner_api, runner, sql):
+    def test_a_read_after_the_window_starts_a_new_visit(
+        self, runner_api, practitioner_api, runner, sql
+    ):
+        link(runner_api, practitioner_api)
+        start = datetime.now(UTC)
+        with time_machine.travel(start, tick=False):
+            practitioner_api.get(f"/api/v1/clients/{runner.id}")
+        with time_machine.travel(start + VISIT_WINDOW - timedelta(minutes=1), tick=False):
+            practitioner_api.get(f"/api/v1/clients/{runner.id}/runs")
+        with time_machine.travel(start + 2 * VISIT_WINDOW, tick=False):
+            practitioner_api.get(f"/api/v1/clients/{runner.id}/runs")
+            items = runner_api.get("/api/v1/me/access-log").get_json()["items"]
+        assert [i["reads"] for i in items] == [["runs"], ["profile", "runs"]]
+        assert sql(lambda s: s.scalar(select(func.count()).select_from(AccessVisit))) == 2
+
+    def test_an_export_is_one_read(self, runner_api, practitioner_api, runner, sql):
         link(runner_api, practitioner_api)
         practitioner_api.get(f"/api/v1/clients/{runner.id}/export.csv")
-        rows = sql(lambda s: s.scalars(select(AccessLog.what)).all())
+        rows = sql(lambda s: s.scalars(select(AccessRead.what)).all())
         assert rows == ["export"]
 
     def test_it_pages_newest_first(self, runner_api, practitioner_api, runner):
         link(runner_api, practitioner_api)
-        for _ in range(3):
-            practitioner_api.get(f"/api/v1/clients/{runner.id}")
+        start = datetime.now(UTC)
+        for hour in range(3):
+            with time_machine.travel(start + timedelta(hours=hour), tick=False):
+                practitioner_api.get(f"/api/v1/clients/{runner.id}")
         first = runner_api.get("/api/v1/me/access-log?limit=2").get_json()
         assert len(first["items"]) == 2 and first["next_cursor"]
+        assert first["items"][0]["started_at"] > first["items"][1]["started_at"]
         rest = runner_api.get(f"/api/v1/me/access-log?limit=2&cursor={first['next_cursor']}")
         assert len(rest.get_json()["items"]) == 1
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from backend.practice.models import AccessLog
+from backend.practice.models import AccessRead
 from tests.practice.support import link
 from tests.support import Api
 
@@ -10,7 +10,7 @@ from tests.support import Api
 def _exports(sql):
     return sql(
         lambda s: s.scalar(
-            select(func.count()).select_from(AccessLog).where(AccessLog.what == "export")
+            select(func.count()).select_from(AccessRead).where(AccessRead.what == "export")
         )
     )
 

@@ -199,7 +199,7 @@ class TestOneClientsAlerts:
         items = alerts_of(practitioner_api, runner.id)
         assert [a["client"]["id"] for a in items] == [str(runner.id)]
         log = other_api.get("/api/v1/me/access-log").get_json()["items"]
-        assert all(entry["what"] != "alerts" for entry in log)
+        assert all("alerts" not in entry["reads"] for entry in log)
 
     def test_it_pages_past_100(self, practitioner_api, practitioner, runner, linked, sql):
         def many(session):

@@ -66,7 +66,7 @@ class TestEraseAccount:
     ):
         practice_history(app, runner_api, practitioner_api, runner)
         before = _everything_about(sql, runner.id)
-        practice = {"consents", "alerts", "client_notes", "access_logs", "assignments"}
+        practice = {"consents", "alerts", "client_notes", "access_visits", "assignments"}
         assert practice | {"runs", "routine_sessions", "auth_sessions"} <= set(before)
         assert _erase(runner_api).status_code == 204
         assert _everything_about(sql, runner.id) == {}
@@ -91,7 +91,7 @@ class TestEraseAccount:
             "runs": 1,
             "routine_sessions": 1,
             "consents": 2,
-            "access_logs": 2,
+            "access_visits": 1,
         }
 
     def test_every_device_is_signed_out(self, app, runner_api, runner):

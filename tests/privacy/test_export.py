@@ -52,7 +52,8 @@ class TestExport:
         assert tables["client_notes"][0]["body"] == "Guarding on hills."
         assert [a["id"] for a in tables["assignments"]] == [made["assignment"]]
         assert [s["id"] for s in tables["routine_sessions"]] == [made["session"]]
-        logs = tables["access_logs"]
+        logs = tables["access_visits"]
+        assert tables["access_reads"]
         assert logs and {log["practitioner_id"] for log in logs} == {str(practitioner.id)}
         assert {log["runner_id"] for log in logs} == {str(runner.id)}
 
@@ -64,14 +65,14 @@ class TestExport:
         assert [n["id"] for n in tables["client_notes"]] == [made["note"]]
         assert [a["id"] for a in tables["alerts"]] == [made["alert"]]
         assert [a["assigned_by"] for a in tables["assignments"]] == [str(practitioner.id)]
-        assert {log["practitioner_id"] for log in tables["access_logs"]} == {str(practitioner.id)}
+        assert {log["practitioner_id"] for log in tables["access_visits"]} == {str(practitioner.id)}
         # The runner's own records stay theirs.
         assert tables["runs"] == [] and tables["routine_sessions"] == []
 
     def test_the_table_walk_finds_every_practice_table(self, app):
         with app.app_context():
             found = {table.name for table, _ in user_tables()}
-        assert {"consents", "alerts", "client_notes", "access_logs", "assignments"} <= found
+        assert {"consents", "alerts", "client_notes", "access_visits", "assignments"} <= found
 
     def test_it_has_a_section_for_every_table_that_refers_to_users(self, app, runner_api):
         tables = _export(runner_api).get_json()["tables"]

@@ -26,7 +26,7 @@ from backend.auth.signals import login_brake_engaged
 from backend.consent import CODE_LENGTH
 from backend.db import utcnow
 from backend.extensions import db
-from backend.practice.models import AccessLog, Consent, PracticeInvite
+from backend.practice.models import AccessVisit, Consent, PracticeInvite
 from tests.privacy.helpers import link
 from tests.reliability.conftest import count_response
 from tests.reliability.figures import figures
@@ -549,7 +549,9 @@ class TestTheTrailOutlivesThePractitioner:
         a_id = world.users["A"].id
         world.client("P").get(f"/api/v1/clients/{a_id}")
         world.client("P").delete("/api/v1/me", {"password": PASSWORD})
-        logs = sql(lambda s: s.scalars(select(AccessLog).where(AccessLog.runner_id == a_id)).all())
+        logs = sql(
+            lambda s: s.scalars(select(AccessVisit).where(AccessVisit.runner_id == a_id)).all()
+        )
         kept = sql(lambda s: s.scalars(select(Consent).where(Consent.runner_id == a_id)).all())
         assert any(row.practitioner_id is None and row.practitioner_name for row in logs)
         assert len(kept) == 2  # the one revoked before and the one the erasure ended

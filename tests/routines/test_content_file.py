@@ -33,6 +33,7 @@ EXERCISE_KEYS = {
     "instructions",
     "cues",
     "safety",
+    "skip_if",
     "illustration",
     "equipment",
     "body_areas",
@@ -100,14 +101,14 @@ def _ids(items):
 
 def test_file_shape():
     assert set(CONTENT) == {"version", "exercises", "routines"}
-    assert CONTENT["version"] == 1
+    assert CONTENT["version"] == 2
     assert isinstance(EXERCISES, list) and EXERCISES
     assert isinstance(ROUTINES, list) and ROUTINES
 
 
 def test_file_is_utf8_with_two_space_indent():
     raw = CONTENT_FILE.read_bytes().decode("utf-8")
-    assert raw.startswith('{\n  "version": 1,')
+    assert raw.startswith('{\n  "version": 2,')
 
 
 def test_exercise_slugs_unique():
@@ -140,8 +141,11 @@ def test_exercise_fields(exercise):
     assert _is_text(exercise["name"], 80)
     assert _is_text(exercise["summary"], 200)
     assert _text_list(exercise["instructions"], 3, 7, max_len=200)
-    assert _text_list(exercise["cues"], 2, 4, max_len=200)
+    assert _text_list(exercise["cues"], 2, 6, max_len=200)
+    # Only stop rules here; reasons not to start at all are in skip_if.
     assert _text_list(exercise["safety"], 1, 3, max_len=200)
+    assert not any(text.lower().startswith("skip") for text in exercise["safety"])
+    assert exercise["skip_if"] == [] or _text_list(exercise["skip_if"], 1, 3, max_len=200)
     assert _is_text(exercise["equipment"], 40)
     areas = exercise["body_areas"]
     assert isinstance(areas, list) and areas

@@ -19,6 +19,7 @@ EXERCISE_KEYS = {
     "instructions",
     "cues",
     "safety",
+    "skip_if",
     "illustration",
     "equipment",
     "body_areas",

@@ -26,6 +26,7 @@ _EXERCISE_FIELDS = (
     "instructions",
     "cues",
     "safety",
+    "skip_if",
     "illustration",
     "equipment",
     "body_areas",

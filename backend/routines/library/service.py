@@ -66,7 +66,9 @@ def get_exercise(user: User, exercise_id: uuid.UUID) -> Exercise:
 
 
 def create_exercise(user: User, data: dict[str, Any]) -> Exercise:
-    exercise = Exercise(owner_id=user.id, cues=[], safety=[], body_areas=[], equipment="none")
+    exercise = Exercise(
+        owner_id=user.id, cues=[], safety=[], skip_if=[], body_areas=[], equipment="none"
+    )
     _apply(exercise, data)
     db.session.add(exercise)
     db.session.commit()

@@ -2,7 +2,7 @@
 import { api } from "../api.js";
 import { chips, checkedValues, field, formErrors, h, notice } from "../dom.js";
 import { WEEKDAYS, formatDate, formatDateTime, isoDate } from "../format.js";
-import { clientName, loadClient } from "./clientdata.js";
+import { clientName, loadClient, notShared } from "./clientdata.js";
 import { chartLines, outcomesSection, scheduleForm, weeklyOutcomes } from "./outcomes.js";
 import { adherenceCalendar, byWorkout, bySurface, loadSection, morningSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
@@ -163,6 +163,17 @@ function messagesBox(id, ctx, name, routines, keep) {
   return box;
 }
 
+/** The client's data and the routines to assign, or null when they no longer share (404). */
+async function loadPage(id, section, ctx) {
+  try {
+    return await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+    if (ctx.isCurrent()) section.replaceChildren(notShared());
+    return null;
+  }
+}
+
 export async function render(root, ctx) {
   const id = ctx.params.id;
   let dispose = null;
@@ -174,8 +185,9 @@ export async function render(root, ctx) {
     if (dispose) dispose();
     if (stopMessages) stopMessages();
     dispose = stopMessages = null;
-    const [data, routines] = await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
-    if (!ctx.isCurrent()) return;
+    const loaded = await loadPage(id, section, ctx);
+    if (!loaded || !ctx.isCurrent()) return;
+    const [data, routines] = loaded;
     const { client, progress, runs, sessions, assignments, outcomes } = data;
     const name = clientName(client);
     document.title = `${name} · Limber`;
@@ -213,7 +225,7 @@ export async function render(root, ctx) {
     );
     const { stiffnessChart } = await import("../chart.js");
     if (!ctx.isCurrent()) return;
-    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)", scores: chartLines(outcomes) });
+    dispose = await stiffnessChart(chartBox, runs, { title: "Stiffness after each run (last 12 weeks)", scores: chartLines(outcomes), user: ctx.user });
   }
 
   await draw();

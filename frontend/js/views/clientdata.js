@@ -1,5 +1,6 @@
 // Loads everything the client page and the printable report show.
 import { api } from "../api.js";
+import { h } from "../dom.js";
 import { rangeQuery } from "./parts.js";
 
 export async function loadClient(id, days = 84) {
@@ -18,4 +19,17 @@ export async function loadClient(id, days = 84) {
 
 export function clientName(client) {
   return client.display_name;
+}
+
+/** What a client page says when the runner no longer shares their data (the API's 404). */
+export function notShared() {
+  return h(
+    "section",
+    { class: "card not-shared" },
+    h("p", { class: "crumb" }, h("a", { href: "/clients" }, "← Clients")),
+    h("h1", { tabindex: "-1" }, "No longer shared with you"),
+    h("p", {}, "This runner no longer shares their data with you, so there is nothing to show here."),
+    h("p", {}, "If they want you to see it again, they can join with your invite code."),
+    h("a", { href: "/clients", class: "btn btn-primary" }, "Back to clients"),
+  );
 }

@@ -56,7 +56,7 @@ export async function render(root, ctx) {
     );
     const { stiffnessChart } = await import("../chart.js");
     if (!ctx.isCurrent()) return;
-    dispose = await stiffnessChart(chartBox, runs);
+    dispose = await stiffnessChart(chartBox, runs, { user: ctx.user });
   }
 
   picker.addEventListener("click", (event) => {

@@ -1,7 +1,7 @@
 // A progress report laid out for paper: the print stylesheet hides the app chrome.
 import { h } from "../dom.js";
 import { formatDate, isoDate } from "../format.js";
-import { clientName, loadClient } from "./clientdata.js";
+import { clientName, loadClient, notShared } from "./clientdata.js";
 import { outcomesSection, weeklyOutcomes } from "./outcomes.js";
 import { adherenceCalendar, byWorkout, bySurface, loadSection, runsTable, summaryCards, triggersSection } from "./parts.js";
 
@@ -9,8 +9,16 @@ export const title = "Progress report";
 
 export async function render(root, ctx) {
   const id = ctx.params.id;
-  const { client, progress, runs, sessions, assignments, outcomes, range } = await loadClient(id);
+  let data;
+  try {
+    data = await loadClient(id);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+    if (ctx.isCurrent()) root.append(notShared());
+    return;
+  }
   if (!ctx.isCurrent()) return;
+  const { client, progress, runs, sessions, assignments, outcomes, range } = data;
   const name = clientName(client);
   document.title = `Progress report: ${name} · Limber`;
   const chartBox = h("div", {});
@@ -39,5 +47,5 @@ export async function render(root, ctx) {
   );
   const { stiffnessChart } = await import("../chart.js");
   if (!ctx.isCurrent()) return;
-  return stiffnessChart(chartBox, runs);
+  return stiffnessChart(chartBox, runs, { user: ctx.user });
 }

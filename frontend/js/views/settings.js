@@ -135,6 +135,27 @@ function practitionerSection(ctx) {
   return box;
 }
 
+// What each read covered, in the runner's words.
+const READS = {
+  summary: "your summary in their client list",
+  profile: "your profile",
+  runs: "your runs",
+  sessions: "your routines",
+  progress: "your progress",
+  alerts: "alerts about you",
+  outcomes: "your questionnaire answers",
+  export: "a download of your runs and routines",
+};
+
+/** One practitioner visit: who, when, and everything it read. */
+export function visitItem(visit) {
+  const who = (visit.practitioner && visit.practitioner.display_name) || "A practitioner";
+  const reads = (visit.reads || []).map((r) => READS[r] || String(r).replace(/_/g, " "));
+  const when = formatDateTime(visit.started_at);
+  const until = visit.last_seen_at && visit.last_seen_at !== visit.started_at ? ` – ${formatDateTime(visit.last_seen_at)}` : "";
+  return h("li", {}, h("strong", {}, who), h("span", {}, ` · ${when}${until}`), h("p", { class: "muted" }, `Looked at ${reads.join(", ")}.`));
+}
+
 async function accessLogSection() {
   const box = h("section", { class: "card", "aria-labelledby": "log-title" }, h("h2", { id: "log-title" }, "Who looked at your data"));
   try {
@@ -142,7 +163,7 @@ async function accessLogSection() {
     const items = data.items || [];
     box.append(
       items.length
-        ? h("ul", { class: "plain-list" }, items.map((it) => h("li", {}, h("strong", {}, it.practitioner && it.practitioner.display_name ? it.practitioner.display_name : String(it.practitioner || "Practitioner")), ` viewed ${String(it.what || "your data").replace(/_/g, " ")} · ${formatDateTime(it.at)}`)))
+        ? h("ul", { class: "plain-list access-log" }, items.map(visitItem))
         : h("p", { class: "muted" }, "Nobody has looked at your data."),
     );
   } catch (err) {
