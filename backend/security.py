@@ -9,6 +9,8 @@ import re
 import time
 
 from flask import Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Request
 from flask_limiter.errors import RateLimitExceeded
 
 from backend.errors import UNSAFE_METHODS, envelope
@@ -37,17 +39,45 @@ SECURITY_HEADERS = {
     "Permissions-Policy": PERMISSIONS_POLICY,
 }
 
+# Built once: each response gets the ones its view did not set itself.
+_HEADER_PAIRS = tuple((name, name.lower(), value) for name, value in SECURITY_HEADERS.items())
+
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+# Paths served without the session: the probes, and the front end's files (everything
+# outside /api/). They never read the signed cookie, so it is neither checked nor sent.
+_SESSIONLESS_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+def needs_session(path: str) -> bool:
+    return path.startswith("/api/") and path not in _SESSIONLESS_PATHS
+
+
+class SessionOnlyWhereUsed(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, left closed on requests that cannot use it.
+
+    A closed (null) session is never saved, so those responses carry no `Set-Cookie` and
+    no `Vary: Cookie`, and the cookie's signature is not checked on the way in.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if not needs_session(request.path):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def register_security(app: Flask) -> None:
+    app.session_interface = SessionOnlyWhereUsed()
     app.after_request(_add_security_headers)
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
 
 
 def _add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}
+    for name, lowered, value in _HEADER_PAIRS:
+        if lowered not in present:
+            headers.add(name, value)
     if request.endpoint and request.endpoint.startswith("api-docs."):
         response.headers["Content-Security-Policy"] = _policy_allowing_inline_scripts(response)
     if request.is_secure:
