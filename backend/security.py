@@ -83,8 +83,11 @@ def _add_security_headers(response: Response) -> Response:
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     if request.path.startswith("/api/") and _is_personal(response):
-        # Personal data must not stay in a shared or browser cache.
-        response.headers["Cache-Control"] = "no-store"
+        # Personal data must not stay in a shared cache. A response with an ETag from the
+        # user's data version (backend/conditional.py) may stay in the browser's own
+        # cache, revalidated on every use; anything else is not stored at all.
+        if "ETag" not in response.headers or response.headers.get("Cache-Control") is None:
+            response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     return response
 

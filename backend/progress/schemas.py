@@ -8,6 +8,7 @@ from backend.runs.models import SURFACES, WORKOUT_TYPES
 from backend.schemas import BaseSchema
 
 DIRECTIONS = ("improving", "steady", "worsening")
+RESOLUTIONS = ("day", "week", "month")
 FACTORS = effects.FACTORS
 
 
@@ -18,6 +19,15 @@ class ProgressQueryArgs(BaseSchema):
     # A query string cannot carry null: absent means None, and the spec must not say nullable.
     from_ = fields.Date(data_key="from", load_default=None, allow_none=False, validate=_sane_date)
     to = fields.Date(load_default=None, allow_none=False, validate=_sane_date)
+    resolution = fields.String(
+        load_default=None,
+        allow_none=False,
+        validate=validate.OneOf(RESOLUTIONS),
+        metadata={
+            "description": "Points of the stiffness series: by day, week or month. "
+            "Default: by day up to 180 days, by week up to two years, else by month."
+        },
+    )
 
     @validates_schema
     def _ordered(self, data: dict[str, object], **_: object) -> None:
@@ -27,7 +37,9 @@ class ProgressQueryArgs(BaseSchema):
 
 
 class DayPoint(BaseSchema):
-    date = fields.Date(required=True)
+    date = fields.Date(
+        required=True, metadata={"description": "The day, or the first day of the week or month"}
+    )
     mean = fields.Float(required=True)
     runs = fields.Integer(required=True)
     # The next-morning answers for that day's runs (null: none answered).
@@ -71,6 +83,7 @@ class MorningOut(BaseSchema):
 
 
 class StiffnessOut(BaseSchema):
+    resolution = fields.String(required=True, validate=validate.OneOf(RESOLUTIONS))
     series = fields.List(fields.Nested(DayPoint), required=True)
     morning = fields.Nested(MorningOut, required=True)
     weekly = fields.List(fields.Nested(WeekPoint), required=True)
