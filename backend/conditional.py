@@ -95,18 +95,24 @@ def install() -> None:
 
 
 def tag_for(*parts: Any) -> str:
+    """A weak tag: the same content may go out compressed or not."""
     digest = hashlib.blake2b(
         "|".join(str(p) for p in (FORMAT, *parts)).encode(), digest_size=12
     ).hexdigest()
-    return f'"{digest}"'
+    return f'W/"{digest}"'
+
+
+def _opaque(tag: str) -> str:
+    # W/"abc", "abc" and "abc:gzip" (a compressor's suffix) all name the same content.
+    return tag.strip().removeprefix("W/").strip('"').split(":", 1)[0]
 
 
 def _matches(tag: str) -> bool:
     header = request.headers.get("If-None-Match", "")
     if not header:
         return False
-    offered = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return tag in offered or "*" in offered
+    offered = {_opaque(t) for t in header.split(",")}
+    return _opaque(tag) in offered or "*" in offered
 
 
 def conditional(scope: Callable[[], Iterable[Any]]) -> Callable[[F], F]:
@@ -129,3 +135,51 @@ def conditional(scope: Callable[[], Iterable[Any]]) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return wrap
+
+
+# What each conditional screen depends on besides its path and query string.
+
+
+def _user_version() -> int:
+    from flask_login import current_user
+
+    return int(current_user.data_version or 0)
+
+
+def runner_scope() -> tuple[Any, ...]:
+    """A runner's own screen: their data version and their calendar day (for "today")."""
+    from flask_login import current_user
+
+    from backend.dates import local_today
+
+    return current_user.id, _user_version(), local_today(current_user)
+
+
+def runner_hour_scope() -> tuple[Any, ...]:
+    """As `runner_scope`, and the hour: what is due can change in the course of a day."""
+    from backend.db import utcnow
+
+    return (*runner_scope(), utcnow().strftime("%Y-%m-%dT%H"))
+
+
+def roster_scope() -> tuple[Any, ...]:
+    """The practitioner's version, and their consenting clients' (one statement).
+
+    Versions only grow, so their sum moves with any client's write; a client who joins
+    or leaves changes the consent row, which bumps the practitioner's own version. The
+    hour: "nothing logged for N days" moves with the clock.
+    """
+    from flask_login import current_user
+    from sqlalchemy import func, select
+
+    from backend.db import utcnow
+    from backend.extensions import db
+    from backend.practice.models import Consent
+
+    row = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(User.data_version), 0))
+        .select_from(Consent)
+        .join(User, User.id == Consent.runner_id)
+        .where(Consent.practitioner_id == current_user.id, Consent.revoked_at.is_(None))
+    ).one()
+    return current_user.id, _user_version(), row[0], row[1], utcnow().strftime("%Y-%m-%dT%H")

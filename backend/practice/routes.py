@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
+from backend.conditional import conditional, roster_scope
 from backend.consent import (
     client_for_read,
     consenting_client,
@@ -130,6 +131,7 @@ def _access_out(entry: Any) -> dict[str, Any]:
 @clients_blp.route("")
 class Clients(MethodView):
     @access("practitioner")
+    @conditional(roster_scope)
     @clients_blp.response(200, RosterOut)
     def get(self) -> dict[str, Any]:
         """My clients with a summary each, those needing attention first"""

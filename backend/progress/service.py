@@ -290,6 +290,7 @@ def recent_trends(
 
 # --- the next morning (additive: see backend/runs/morning.py for the rules) -------------
 
+
 def morning_after_many(
     runner_ids: list[uuid.UUID], start: date, end: date
 ) -> dict[uuid.UUID, dict[str, Any]]:

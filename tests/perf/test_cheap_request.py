@@ -31,9 +31,7 @@ def test_signed_in_requests_leave_the_cookie_alone(api: Any, runner: Any, path: 
         assert "Cookie" not in response.headers.get("Vary", "")
 
 
-def test_a_remembered_session_is_not_signed_again_on_each_response(
-    api: Any, runner: Any
-) -> None:
+def test_a_remembered_session_is_not_signed_again_on_each_response(api: Any, runner: Any) -> None:
     api.post("/api/v1/auth/login", {"email": runner.email, "password": PASSWORD, "remember": True})
     api.csrf(refresh=True)
     for path in ("/api/v1/auth/me", "/api/v1/runs", "/api/v1/today"):
