@@ -21,10 +21,10 @@ import functools
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Response, make_response, request
-from sqlalchemy import event, update
+from sqlalchemy import Table, event, update
 from sqlalchemy.orm import Session
 
 from backend.auth.models import User
@@ -82,10 +82,9 @@ def bump(session: Session, user_ids: Iterable[uuid.UUID]) -> None:
     ids = sorted(set(user_ids), key=str)  # a fixed order: two writers never deadlock
     if not ids:
         return
+    users = cast(Table, User.__table__)
     session.connection().execute(
-        update(User.__table__)
-        .where(User.__table__.c.id.in_(ids))
-        .values(data_version=User.__table__.c.data_version + 1)
+        update(users).where(users.c.id.in_(ids)).values(data_version=users.c.data_version + 1)
     )
 
 

@@ -9,7 +9,7 @@ import re
 import time
 
 from flask import Flask, Response, current_app, g, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.wrappers import Request
 from flask_limiter.errors import RateLimitExceeded
 
@@ -60,7 +60,7 @@ class SessionOnlyWhereUsed(SecureCookieSessionInterface):
     no `Vary: Cookie`, and the cookie's signature is not checked on the way in.
     """
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if not needs_session(request.path):
             return self.make_null_session(app)
         return super().open_session(app, request)
@@ -74,7 +74,7 @@ def register_security(app: Flask) -> None:
 
 def _add_security_headers(response: Response) -> Response:
     headers = response.headers
-    present = {name.lower() for name in headers.keys()}
+    present = {name.lower() for name, _ in headers.items()}
     for name, lowered, value in _HEADER_PAIRS:
         if lowered not in present:
             headers.add(name, value)

@@ -14,6 +14,6 @@ rollups_cli = AppGroup("rollups", help="The per-runner daily rollups that progre
 @rollups_cli.command("rebuild")
 def rebuild_command() -> None:
     """Recompute every runner's rollups from their runs, in one transaction."""
-    rows = rebuild(db.session)
+    rows = rebuild(db.session())
     db.session.commit()
     click.echo(f"Rebuilt {rows} rollup row{'s' if rows != 1 else ''}.")

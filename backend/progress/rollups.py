@@ -14,12 +14,13 @@ the new zone by the runs service and its delta moves it.
 
 from __future__ import annotations
 
+import typing
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Float, case, cast, delete, event, func, insert, inspect, select
+from sqlalchemy import Float, Table, case, cast, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from backend.progress.models import NO_TERRAIN, RunRollup
@@ -163,7 +164,7 @@ def apply(session: Session, deltas: dict[Key, list[float]]) -> None:
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
         from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
-    table = RunRollup.__table__
+    table = typing.cast(Table, RunRollup.__table__)
     stmt = upsert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "local_date", "surface", "workout_type", "terrain"],
@@ -183,8 +184,7 @@ def apply(session: Session, deltas: dict[Key, list[float]]) -> None:
         for name, value in zip(SUMS, values, strict=True):
             row[name] = value if name in _FLOATS else round(value)
         rows.append(row)
-    for row in rows:  # one at a time: a run write moves one or two rows
-        conn.execute(stmt, row)
+    conn.execute(stmt, rows[0] if len(rows) == 1 else rows)  # a run write moves one or two
     users = {r["user_id"] for r in rows}
     conn.execute(delete(table).where(table.c.user_id.in_(users), table.c.runs <= 0))
 

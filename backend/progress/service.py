@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 
 from backend.auth.models import User
 from backend.dates import local_today
@@ -65,23 +66,9 @@ def progress_for(
     where = (Run.user_id == runner.id, Run.local_date >= start, Run.local_date <= end)
     # Runs still waiting for the runner's stiffness (imported) count for load only.
     scored = (*where, Run.stiffness.is_not(None))
-    in_range = (
-        RunRollup.user_id == runner.id,
-        RunRollup.local_date >= start,
-        RunRollup.local_date <= end,
-    )
+    in_range = {"user_id": runner.id, "start": start, "end": end}
     step = resolution_for(start, end, resolution)
-    weekly = db.session.execute(
-        select(
-            _WEEK,
-            func.sum(RunRollup.stiffness_sum),
-            func.sum(RunRollup.rated),
-            func.sum(RunRollup.km),
-        )
-        .where(*in_range)
-        .group_by(_WEEK)
-        .order_by(_WEEK)
-    ).all()
+    weekly = db.session.execute(_weekly_statement(), in_range).all()
     rated = [(w, total / n, n) for w, total, n, _ in weekly if n]
     return {
         "stiffness": {
@@ -91,8 +78,8 @@ def progress_for(
             "weekly": [{"week_start": w, "mean": _r(m), "runs": n} for w, m, n in rated],
             "trend": recent_trends([runner.id], {runner.id: end})[runner.id],
         },
-        "by_surface": _by(_grouped(RunRollup.surface, in_range), "surface"),
-        "by_workout_type": _by(_grouped(RunRollup.workout_type, in_range), "workout_type"),
+        "by_surface": _by(_grouped("surface", in_range), "surface"),
+        "by_workout_type": _by(_grouped("workout_type", in_range), "workout_type"),
         "triggers": effects.analyse(
             _observations(scored, [(w, None, n, km) for w, _, n, km in weekly], start)
         ),
@@ -103,24 +90,33 @@ def progress_for(
 
 _WEEK = week_start(RunRollup.local_date)
 _BUCKETS = {"day": RunRollup.local_date, "week": _WEEK, "month": month_start(RunRollup.local_date)}
+# The statements on the rollups are built once, with the runner and the range as bound
+# parameters: building a statement costs more CPU than the database takes to run it.
+_IN_RANGE = (
+    RunRollup.user_id == bindparam("user_id"),
+    RunRollup.local_date >= bindparam("start"),
+    RunRollup.local_date <= bindparam("end"),
+)
 
 
-def _series(in_range: tuple[ColumnElement[bool], ...], step: str) -> list[dict[str, Any]]:
-    """Mean stiffness per day, week or month with any rated run (one statement)."""
-    bucket = _BUCKETS[step]
-    rows = db.session.execute(
+@cache
+def _weekly_statement() -> Select[Any]:
+    return (
         select(
-            bucket,
+            _WEEK,
             func.sum(RunRollup.stiffness_sum),
             func.sum(RunRollup.rated),
-            func.sum(RunRollup.morning_sum),
-            func.sum(RunRollup.mornings),
+            func.sum(RunRollup.km),
         )
-        .where(*in_range)
-        .group_by(bucket)
-        .having(func.sum(RunRollup.rated) > 0)
-        .order_by(bucket)
-    ).all()
+        .where(*_IN_RANGE)
+        .group_by(_WEEK)
+        .order_by(_WEEK)
+    )
+
+
+def _series(in_range: dict[str, Any], step: str) -> list[dict[str, Any]]:
+    """Mean stiffness per day, week or month with any rated run (one statement)."""
+    rows = db.session.execute(_series_statement(step), in_range).all()
     return [
         {
             "date": _as_date(d),
@@ -131,6 +127,24 @@ def _series(in_range: tuple[ColumnElement[bool], ...], step: str) -> list[dict[s
         }
         for d, total, n, m_total, m in rows
     ]
+
+
+@cache
+def _series_statement(step: str) -> Select[Any]:
+    bucket = _BUCKETS[step]
+    return (
+        select(
+            bucket,
+            func.sum(RunRollup.stiffness_sum),
+            func.sum(RunRollup.rated),
+            func.sum(RunRollup.morning_sum),
+            func.sum(RunRollup.mornings),
+        )
+        .where(*_IN_RANGE)
+        .group_by(bucket)
+        .having(func.sum(RunRollup.rated) > 0)
+        .order_by(bucket)
+    )
 
 
 def _observations(
@@ -174,15 +188,21 @@ def _r(value: Any) -> float:
     return round(float(value), 2)
 
 
-def _grouped(column: Any, where: tuple[ColumnElement[bool], ...]) -> list[tuple[str, int, float]]:
-    rows = db.session.execute(
+def _grouped(name: str, in_range: dict[str, Any]) -> list[tuple[str, int, float]]:
+    rows = db.session.execute(_grouped_statement(name), in_range).all()
+    return [(value, n, float(total)) for value, n, total in rows]
+
+
+@cache
+def _grouped_statement(name: str) -> Select[Any]:
+    column = getattr(RunRollup, name)
+    return (
         select(column, func.sum(RunRollup.rated), func.sum(RunRollup.stiffness_sum))
-        .where(*where)
+        .where(*_IN_RANGE)
         .group_by(column)
         .having(func.sum(RunRollup.rated) > 0)
         .order_by(column)
-    ).all()
-    return [(value, n, float(total)) for value, n, total in rows]
+    )
 
 
 def _by(rows: list[tuple[str, int, float]], name: str) -> list[dict[str, Any]]:
@@ -197,7 +217,7 @@ def _heavy_weeks(week_km: list[tuple[date, Any]]) -> list[date]:
     return [w for w, km in week_km if float(km) >= effects.HIGH_LOAD_FACTOR * typical]
 
 
-def weekly_load(runner: User, where: tuple[ColumnElement[bool], ...]) -> list[dict[str, Any]]:
+def weekly_load(runner: User, in_range: dict[str, Any]) -> list[dict[str, Any]]:
     """Estimated steps and load per week from the rollups, each run at its own weight.
 
     Modelled steps are `a * seconds + b * km` (see `LoadModel.step_terms`), so a week's
@@ -205,30 +225,7 @@ def weekly_load(runner: User, where: tuple[ColumnElement[bool], ...]) -> list[di
     without a body weight are weighed with the runner's weight of today.
     """
     model = load_model()
-    walk = RunRollup.workout_type == "walk"
-
-    def total(of_walks: bool, value: Any) -> Any:
-        return func.sum(case((walk if of_walks else ~walk, value), else_=0.0))
-
-    week = week_start(RunRollup.local_date)
-    sums = [
-        total(w, v)
-        for w in (False, True)
-        for v in (
-            RunRollup.seconds,
-            RunRollup.km,
-            RunRollup.weight_s,
-            RunRollup.weight_km,
-            RunRollup.unweighed_s,
-            RunRollup.unweighed_km,
-        )
-    ]
-    rows = db.session.execute(
-        select(week, func.sum(RunRollup.unweighed), *sums)
-        .where(*where)
-        .group_by(week)
-        .order_by(week)
-    ).all()
+    rows = db.session.execute(_load_statement(), in_range).all()
     bw = runner.body_weight
     out = []
     for week_of, unweighed, *values in rows:
@@ -252,6 +249,34 @@ def weekly_load(runner: User, where: tuple[ColumnElement[bool], ...]) -> list[di
             item["load_kg_mid"] = round((low + high) / 2)
         out.append(item)
     return out
+
+
+@cache
+def _load_statement() -> Select[Any]:
+    walk = RunRollup.workout_type == "walk"
+
+    def total(of_walks: bool, value: Any) -> Any:
+        return func.sum(case((walk if of_walks else ~walk, value), else_=0.0))
+
+    week = week_start(RunRollup.local_date)
+    sums = [
+        total(w, v)
+        for w in (False, True)
+        for v in (
+            RunRollup.seconds,
+            RunRollup.km,
+            RunRollup.weight_s,
+            RunRollup.weight_km,
+            RunRollup.unweighed_s,
+            RunRollup.unweighed_km,
+        )
+    ]
+    return (
+        select(week, func.sum(RunRollup.unweighed), *sums)
+        .where(*_IN_RANGE)
+        .group_by(week)
+        .order_by(week)
+    )
 
 
 def _load_range(values: list[Any], model: LoadModel) -> tuple[float, float]:
