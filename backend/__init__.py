@@ -50,6 +50,9 @@ def register_extensions(app: Flask) -> None:
     register_access_control(app)  # before CSRF: an anonymous caller learns 401 first
     csrf.init_app(app)
     limiter.init_app(app)
+    from backend.security import limit_only_writes
+
+    limit_only_writes(app)
     compress.init_app(app)
     api.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:

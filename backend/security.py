@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -118,6 +119,23 @@ def _policy_allowing_inline_scripts(response: Response) -> str:
 
 # Rate limits. The login and registration limits sit on their views; this one counts every
 # API write from one address together, so a script cannot flood the database.
+
+
+def limit_only_writes(app: Flask) -> None:
+    """Every limit sits on an API write: other requests skip the limiter's hook entirely
+    (it would otherwise look up the view's limits on each of them, then exempt it)."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    for i, hook in enumerate(hooks):
+        if getattr(hook, "__name__", "") == "_check_request_limit":
+            hooks[i] = _writes_only(hook)
+
+
+def _writes_only(check: Callable[[], None]) -> Callable[[], None]:
+    def check_writes() -> None:
+        if not is_not_an_api_write():
+            check()
+
+    return check_writes
 
 
 def writes_limit() -> str:

@@ -162,14 +162,15 @@ class Server:
             stdout=subprocess.DEVNULL,  # the JSON access lines: written, not kept
             stderr=log,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a loaded machine imports slowly
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.base}/healthz", timeout=2):  # noqa: S310
                     return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 60 s; see " + str(self.folder))
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within 240 s; see " + str(self.folder))
 
     @property
     def base(self) -> str:
