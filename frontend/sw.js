@@ -9,7 +9,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "d5fcd071d085";
+const VERSION = "ff57bf01dc03";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -43,10 +43,13 @@ const PRECACHE = [
   "/js/api.js",
   "/js/app.js",
   "/js/chart.js",
+  "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
   "/js/outbox.js",
   "/js/passkeys.js",
+  "/js/router.js",
+  "/js/serviceworker.js",
   "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
@@ -71,6 +74,7 @@ const PRECACHE = [
   "/js/views/signup.js",
   "/js/views/today.js",
   "/js/views/twostep.js",
+  "/js/vocab.js",
   "/manifest.webmanifest",
   "/vendor/idb-keyval.js"
 ];

@@ -19,7 +19,7 @@ from backend.extensions import db
 from backend.progress import effects, stats
 from backend.progress.models import RunRollup
 from backend.progress.sql import month_start, week_start
-from backend.routines.service import adherence_for_many
+from backend.routines.plan.service import adherence_for_many
 from backend.runs.estimate import LoadModel
 from backend.runs.models import Run
 from backend.runs.morning import lingers_after

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const front = join(dirname(fileURLToPath(import.meta.url)), "..");
 const skipDirs = new Set(["tools"]);
 // index.html is cached as "/" (the server redirects /index.html there).
-const skipFiles = [/^index\.html$/, /^sw\.js$/, /\.LICENSE\.txt$/, /^\.gitignore$/, /\.md$/, /^img\/icons\/source\//, /^vendor\/uplot/];
+const skipFiles = [/^index\.html$/, /^css\/parts\//, /^sw\.js$/, /\.LICENSE\.txt$/, /^\.gitignore$/, /\.md$/, /^img\/icons\/source\//, /^vendor\/uplot/];
 
 function walk(dir) {
   const out = [];
