@@ -8,6 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -130,7 +131,7 @@ def limit_only_writes(app: Flask) -> None:
             hooks[i] = _writes_only(hook)
 
 
-def _writes_only(check: Callable[[], None]) -> Callable[[], None]:
+def _writes_only(check: Callable[[], Any]) -> Callable[[], None]:
     def check_writes() -> None:
         if not is_not_an_api_write():
             check()
