@@ -3,7 +3,7 @@ with the length of a runner's history."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ SCREENS = [
 
 
 def _history(n: int, offset: int) -> list[dict[str, Any]]:
-    start = date.today() - timedelta(days=3000)
+    start = datetime.now(UTC).date() - timedelta(days=3000)
     return [
         {
             "day": start + timedelta(days=(i + offset) % 3000),
