@@ -21,6 +21,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -251,20 +252,10 @@ class Row:
 
 
 def _run_body() -> str:
+    from tests.support import run_body
+
     started = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    return json.dumps(
-        {
-            "started_at": started,
-            "distance_km": 8.0,
-            "duration_s": 2700,
-            "surface": "road",
-            "workout_type": "easy",
-            "stiffness": 3,
-            "stiffness_areas": ["low_back"],
-            "red_flags": [],
-            "notes": "",
-        }
-    )
+    return json.dumps(run_body(started_at=started))
 
 
 def measure(server: Server, users: dict[str, str], seconds: float) -> dict[str, Any]:
@@ -590,6 +581,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="per endpoint (default 4)")
     parser.add_argument("--import-activities", type=int, default=200)
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("make bench needs wrk: apt-get install -y wrk", file=sys.stderr)
+        return 2
     started = time.monotonic()
     plans: list[tuple[str, str | None]] = []
     if args.only in (None, "sqlite"):
