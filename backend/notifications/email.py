@@ -41,6 +41,11 @@ EMAIL_TEXTS = {
         "Someone has typed a wrong password for your account several times. If it was not "
         "you, change your password in Limber's Settings.",
     ),
+    # Never the message itself: only that there is one.
+    "message": (
+        "You have a new message",
+        "You have a new message in Limber — open Limber to read it.",
+    ),
     "test": ("Limber test email", "This is a test: email from Limber reaches you."),
 }
 _SALT = "limber-unsubscribe"

@@ -188,6 +188,15 @@ def _optional_content(world: World, a: Api, p: Api) -> None:
         _must(p.post("/api/v1/me/push-subscriptions", subscription("https://push.example.test/p")))
         for api in (a, p):
             assert api.post("/api/v1/me/notifications/test").status_code == 202
+    if "/api/v1/clients/<uuid:client_id>/messages" in rules:
+        # One message about A, a routine suggestion from P: it fills every message id
+        # (read receipts on both sides, and A's accept).
+        routines = p.get("/api/v1/routines").get_json()["items"]
+        body = {
+            "body": f"Try this {MARKER}",
+            "suggestion": {"routine_id": routines[0]["id"], "weekdays": [1, 3]},
+        }
+        _must(p.post(f"/api/v1/clients/{client_id}/messages", body))
     if "/api/v1/imports" in rules:
         import io
 

@@ -153,15 +153,27 @@ async function notesSection(clientId) {
   return box;
 }
 
+/** The conversation with this client, loaded with its own module once the page is drawn. */
+function messagesBox(id, ctx, name, routines, keep) {
+  const box = h("section", { class: "card no-print", id: "messages", "aria-labelledby": "messages-title" }, h("h2", { id: "messages-title" }, "Messages"));
+  import("./clientmessages.js").then(async (m) => {
+    if (!ctx.isCurrent()) return;
+    keep(await m.mount(box, { clientId: id, user: ctx.user, name, routines }));
+  });
+  return box;
+}
+
 export async function render(root, ctx) {
   const id = ctx.params.id;
   let dispose = null;
+  let stopMessages = null;
   const section = h("section", {});
   root.append(section);
 
   async function draw() {
     if (dispose) dispose();
-    dispose = null;
+    if (stopMessages) stopMessages();
+    dispose = stopMessages = null;
     const [data, routines] = await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
     if (!ctx.isCurrent()) return;
     const { client, progress, runs, sessions, assignments, outcomes } = data;
@@ -169,6 +181,7 @@ export async function render(root, ctx) {
     document.title = `${name} · Limber`;
     const chartBox = h("div", {});
     const [alerts, notes] = await Promise.all([alertsSection(id), notesSection(id)]);
+    const messages = messagesBox(id, ctx, name, routines, (stop) => (stopMessages = stop));
     if (!ctx.isCurrent()) return;
     section.replaceChildren(
       h("p", { class: "crumb" }, h("a", { href: "/clients" }, "← Clients")),
@@ -184,6 +197,7 @@ export async function render(root, ctx) {
         ),
       ),
       alerts,
+      messages,
       summaryCards(progress),
       chartBox,
       morningSection(progress, { who: "their" }),
@@ -203,5 +217,8 @@ export async function render(root, ctx) {
   }
 
   await draw();
-  return () => dispose && dispose();
+  return () => {
+    if (dispose) dispose();
+    if (stopMessages) stopMessages();
+  };
 }

@@ -1,7 +1,7 @@
 // Pieces shared by Progress, the client page and the printable report.
 import { h } from "../dom.js";
 import {
-  RED_FLAGS, SURFACES, WORKOUTS, addDays, formatDate, formatDistance, formatDuration, formatRange, isoDate, labelOf,
+  KM_PER_MILE, RED_FLAGS, SURFACES, WORKOUTS, addDays, distanceUnit, formatDate, formatDistance, formatDuration, formatRange, isoDate, labelOf,
   plural, trendDetail, trendText,
 } from "../format.js";
 
@@ -189,12 +189,18 @@ export function summaryCards(p) {
   );
 }
 
-/** Terrain read from the track, e.g. "Hilly · 32 m/km, 40 % uphill". */
-export function terrainCell(r) {
+// Feet climbed per mile for each metre per km.
+const FT_PER_MI_PER_M_PER_KM = 3.28084 * KM_PER_MILE;
+
+/** Terrain read from the track, e.g. "Hilly · 32 m/km, 40 % uphill" (ft/mile in imperial). */
+export function terrainCell(r, user) {
   if (!r.terrain) return "–";
   const word = r.terrain.charAt(0).toUpperCase() + r.terrain.slice(1);
   const bits = [];
-  if (r.elevation_gain_m !== null && r.elevation_gain_m !== undefined && r.distance_km) bits.push(`${Math.round(r.elevation_gain_m / r.distance_km)} m/km`);
+  if (r.elevation_gain_m !== null && r.elevation_gain_m !== undefined && r.distance_km) {
+    const perKm = r.elevation_gain_m / r.distance_km;
+    bits.push(distanceUnit(user) === "mi" ? `${Math.round(perKm * FT_PER_MI_PER_M_PER_KM)} ft/mile` : `${Math.round(perKm)} m/km`);
+  }
   if (r.uphill_share !== null && r.uphill_share !== undefined) bits.push(`${Math.round(r.uphill_share * 100)} % uphill`);
   return bits.length ? `${word} · ${bits.join(", ")}` : word;
 }
@@ -225,7 +231,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
             h("td", {}, formatDuration(r.duration_s)),
             h("td", {}, labelOf(SURFACES, r.surface)),
             h("td", {}, labelOf(WORKOUTS, r.workout_type)),
-            h("td", {}, terrainCell(r)),
+            h("td", {}, terrainCell(r, user)),
             h("td", {}, r.stiffness === null || r.stiffness === undefined ? "not rated" : String(r.stiffness)),
             h("td", {}, r.morning_stiffness == null ? "–" : String(r.morning_stiffness)),
             h("td", {}, (r.red_flags || []).length ? h("ul", { class: "flag-list" }, r.red_flags.map((f) => h("li", {}, labelOf(RED_FLAGS, f)))) : "–"),
