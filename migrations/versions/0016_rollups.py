@@ -1,7 +1,7 @@
 """per-runner daily run rollups, and a data version on every user for conditional GETs
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0011'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
