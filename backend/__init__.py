@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     from backend.extensions import api, compress, csrf, db, limiter, login_manager, migrate
 
     install_sqlite_pragmas()
+    install_write_hooks()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_repo_path("migrations")))
     login_manager.init_app(app)
@@ -49,6 +50,9 @@ def register_extensions(app: Flask) -> None:
     register_access_control(app)  # before CSRF: an anonymous caller learns 401 first
     csrf.init_app(app)
     limiter.init_app(app)
+    from backend.security import limit_only_writes
+
+    limit_only_writes(app)
     compress.init_app(app)
     api.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:
@@ -58,6 +62,15 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, app.config["PROXY_FIX_X_FOR"], networks
         )
+
+
+def install_write_hooks() -> None:
+    """Session hooks that keep derived rows in step with each write, in its transaction."""
+    from backend import conditional
+    from backend.progress import rollups
+
+    rollups.install()
+    conditional.install()
 
 
 def register_jobs(app: Flask) -> None:
@@ -160,8 +173,9 @@ def register_commands(app: Flask) -> None:
     from backend.commands import commands
     from backend.jobs.cli import jobs_cli
     from backend.notifications.cli import vapid_command
+    from backend.progress.cli import rollups_cli
 
-    for command in (*commands, jobs_cli, vapid_command):
+    for command in (*commands, jobs_cli, vapid_command, rollups_cli):
         app.cli.add_command(command)
 
 

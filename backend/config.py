@@ -33,6 +33,9 @@ class BaseConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    # The server-side session ends 30 days after sign-in whatever the cookie says, so a
+    # "remember me" cookie is signed once at sign-in instead of again on every response.
+    SESSION_REFRESH_EACH_REQUEST = False
     AUTH_SESSION_ABSOLUTE = timedelta(days=30)
     AUTH_SESSION_IDLE = timedelta(days=14)
 

@@ -7,8 +7,12 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response, current_app, g, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.wrappers import Request
 from flask_limiter.errors import RateLimitExceeded
 
 from backend.errors import UNSAFE_METHODS, envelope
@@ -37,24 +41,55 @@ SECURITY_HEADERS = {
     "Permissions-Policy": PERMISSIONS_POLICY,
 }
 
+# Built once: each response gets the ones its view did not set itself.
+_HEADER_PAIRS = tuple((name, name.lower(), value) for name, value in SECURITY_HEADERS.items())
+
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+# Paths served without the session: the probes, and the front end's files (everything
+# outside /api/). They never read the signed cookie, so it is neither checked nor sent.
+_SESSIONLESS_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+def needs_session(path: str) -> bool:
+    return path.startswith("/api/") and path not in _SESSIONLESS_PATHS
+
+
+class SessionOnlyWhereUsed(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, left closed on requests that cannot use it.
+
+    A closed (null) session is never saved, so those responses carry no `Set-Cookie` and
+    no `Vary: Cookie`, and the cookie's signature is not checked on the way in.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if not needs_session(request.path):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def register_security(app: Flask) -> None:
+    app.session_interface = SessionOnlyWhereUsed()
     app.after_request(_add_security_headers)
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
 
 
 def _add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    present = {name.lower() for name, _ in headers.items()}
+    for name, lowered, value in _HEADER_PAIRS:
+        if lowered not in present:
+            headers.add(name, value)
     if request.endpoint and request.endpoint.startswith("api-docs."):
         response.headers["Content-Security-Policy"] = _policy_allowing_inline_scripts(response)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     if request.path.startswith("/api/") and _is_personal(response):
-        # Personal data must not stay in a shared or browser cache.
-        response.headers["Cache-Control"] = "no-store"
+        # Personal data must not stay in a shared cache. A response with an ETag from the
+        # user's data version (backend/conditional.py) may stay in the browser's own
+        # cache, revalidated on every use; anything else is not stored at all.
+        if "ETag" not in response.headers or response.headers.get("Cache-Control") is None:
+            response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     return response
 
@@ -85,6 +120,23 @@ def _policy_allowing_inline_scripts(response: Response) -> str:
 
 # Rate limits. The login and registration limits sit on their views; this one counts every
 # API write from one address together, so a script cannot flood the database.
+
+
+def limit_only_writes(app: Flask) -> None:
+    """Every limit sits on an API write: other requests skip the limiter's hook entirely
+    (it would otherwise look up the view's limits on each of them, then exempt it)."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    for i, hook in enumerate(hooks):
+        if getattr(hook, "__name__", "") == "_check_request_limit":
+            hooks[i] = _writes_only(hook)
+
+
+def _writes_only(check: Callable[[], Any]) -> Callable[[], None]:
+    def check_writes() -> None:
+        if not is_not_an_api_write():
+            check()
+
+    return check_writes
 
 
 def writes_limit() -> str:

@@ -112,6 +112,26 @@ def post_worker_init(worker: Any) -> None:
         util.write_error = _write_json_error
 
 
+def post_fork(server: Any, worker: Any) -> None:
+    """In a worker forked from the preloaded app: drop what the master's app holds.
+
+    SQLAlchemy's pool must not hand a worker a connection opened by its parent (two
+    processes on one socket), so each engine forgets the inherited pool without closing
+    the parent's connections. Huey's SQLite storage reopens its file on first use; its
+    Redis storage and the limiter's Redis client check the process id themselves.
+    """
+    app = getattr(server.app, "callable", None)
+    if app is None or not hasattr(app, "app_context"):
+        return  # not preloaded: the worker loads its own app after the fork
+    from backend.extensions import db
+    from backend.jobs import huey
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+    huey.storage.close()
+
+
 def on_starting(server: Any) -> None:
     """Refuse to start with unsafe settings, before any worker forks."""
     from backend.config import load_config
@@ -128,9 +148,15 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 # On SIGTERM (docker stop) workers finish the requests they hold, for up to this long.
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
-# Recycle workers now and then so that slow memory growth never builds up.
-max_requests = 1000
-max_requests_jitter = 100
+# The app is imported once, in the master, and each worker is a fork of it: a worker
+# (re)starts in milliseconds instead of importing everything again, and the workers share
+# the imported code's memory. A new release needs a restart, not a HUP (docs/deploy.md).
+preload_app = _flag("WEB_PRELOAD", True)
+# Recycle workers now and then so that slow memory growth never builds up. Workers that
+# start together would also reach the limit together: a jitter of half the limit spreads
+# their restarts over thousands of requests, and a preloaded restart is only a fork.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "4000"))
+max_requests_jitter = max_requests // 2
 # Heartbeat files in memory: a container's /tmp may sit on a slow overlay filesystem.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = "-"

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime, new_uuid, utcnow
@@ -29,6 +29,8 @@ class User(Base):
     body_weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by every write of what this user's screens show (backend/conditional.py).
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def body_weight(self) -> float | None:

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.auth.models import User
-from backend.consent import record_access
+from backend.consent import consenting_runner_ids, record_access
 from backend.dates import local_today
+from backend.extensions import db
 from backend.outcomes.service import worsening_among
 from backend.practice import alerts
 from backend.practice.service import client_activity
@@ -28,6 +29,12 @@ LEVEL_LABELS = {
     "see_professional": "see a professional soon",
     "warning": "warning",
 }
+
+
+def record_roster_view(practitioner: User) -> None:
+    """A repeat view answered 304 is still a read: each client's log shows it."""
+    ids = list(db.session.scalars(consenting_runner_ids(practitioner.id)))
+    record_access(practitioner.id, ids, "summary")
 
 
 def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
+from backend.conditional import conditional, roster_scope
 from backend.consent import (
     client_for_read,
     record_access,
@@ -130,6 +131,7 @@ def _access_out(entry: Any) -> dict[str, Any]:
 @clients_blp.route("")
 class Clients(MethodView):
     @access("practitioner")
+    @conditional(roster_scope, on_not_modified=lambda: roster.record_roster_view(current_user))
     @clients_blp.response(200, RosterOut)
     def get(self) -> dict[str, Any]:
         """My clients with a summary each, those needing attention first"""
@@ -188,7 +190,9 @@ class ClientProgress(MethodView):
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's stiffness trend, triggers, load and routine adherence"""
         client = client_for_read(current_user, client_id, "progress")
-        return progress.progress_between(client, args["from_"], args["to"], args["outcome"])
+        return progress.progress_between(
+            client, args["from_"], args["to"], args["resolution"], args["outcome"]
+        )
 
 
 @clients_blp.route("/<uuid:client_id>/alerts")

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
+from backend.conditional import conditional, runner_scope
 from backend.progress import service
 from backend.progress.schemas import ProgressOut, ProgressQueryArgs
 
@@ -16,8 +17,11 @@ blp = Blueprint("progress", __name__, url_prefix="/api/v1/progress", description
 @blp.route("")
 class Progress(MethodView):
     @access("runner")
+    @conditional(runner_scope)
     @blp.arguments(ProgressQueryArgs, location="query")
     @blp.response(200, ProgressOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """My stiffness trend, triggers, load and routine adherence"""
-        return service.progress_between(current_user, args["from_"], args["to"], args["outcome"])
+        return service.progress_between(
+            current_user, args["from_"], args["to"], args["resolution"], args["outcome"]
+        )

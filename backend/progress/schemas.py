@@ -8,6 +8,7 @@ from backend.runs.models import SURFACES, WORKOUT_TYPES
 from backend.schemas import BaseSchema, OutSchema
 
 DIRECTIONS = ("improving", "steady", "worsening")
+RESOLUTIONS = ("day", "week", "month")
 FACTORS = effects.FACTORS
 
 
@@ -26,6 +27,15 @@ class ProgressQueryArgs(BaseSchema):
             "(default) or the next morning."
         },
     )
+    resolution = fields.String(
+        load_default=None,
+        allow_none=False,
+        validate=validate.OneOf(RESOLUTIONS),
+        metadata={
+            "description": "Points of the stiffness series: by day, week or month. "
+            "Default: by day up to 180 days, by week up to two years, else by month."
+        },
+    )
 
     @validates_schema
     def _ordered(self, data: dict[str, object], **_: object) -> None:
@@ -35,7 +45,7 @@ class ProgressQueryArgs(BaseSchema):
 
 
 class DayPoint(OutSchema):
-    date = fields.Date()
+    date = fields.Date(metadata={"description": "The day, or the first day of the week or month"})
     mean = fields.Float()
     runs = fields.Integer()
     # The next-morning answers for that day's runs (null: none answered).
@@ -78,6 +88,7 @@ class MorningOut(OutSchema):
 
 
 class StiffnessOut(OutSchema):
+    resolution = fields.String(validate=validate.OneOf(RESOLUTIONS))
     series = fields.List(fields.Nested(DayPoint))
     morning = fields.Nested(MorningOut)
     weekly = fields.List(fields.Nested(WeekPoint))

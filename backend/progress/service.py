@@ -1,25 +1,28 @@
 """Progress for one runner: stiffness over time, by surface and workout type, what
-triggers it, weekly load and routine adherence. Every figure is aggregated in SQL, except
-the trigger analysis, which fits one model to the rated runs read in one statement; the
-number of statements does not grow with the number of runs."""
+triggers it, weekly load and routine adherence. Every figure is summed in SQL from the
+daily rollups (`rollups.py`), except the trigger analysis, which fits one model to the
+rated runs read in one statement, and the 14-day trend, which reads the runs of 14 days;
+the number of statements does not grow with the number of runs."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, case, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 
 from backend.auth.models import User
 from backend.dates import local_today
 from backend.extensions import db
 from backend.progress import effects, stats
-from backend.progress.sql import week_start
+from backend.progress.models import RunRollup
+from backend.progress.sql import month_start, week_start
 from backend.routines.plan.service import adherence_for_many
 from backend.runs.estimate import LoadModel
 from backend.runs.models import Run
-from backend.runs.morning import lingering_sql, lingers_after
+from backend.runs.morning import lingers_after
 from backend.runs.service import load_model
 
 DEFAULT_WEEKS = 12
@@ -31,10 +34,26 @@ def date_range(start: date | None, end: date | None, today: date) -> tuple[date,
     return start or end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), end
 
 
+# Longest range shown day by day, and week by week; longer ranges are shown by month.
+DAILY_UP_TO_DAYS = 180
+WEEKLY_UP_TO_DAYS = 730
+
+
+def resolution_for(start: date, end: date, asked: str | None = None) -> str:
+    """The asked resolution, else one that keeps the series to a few hundred points."""
+    if asked:
+        return asked
+    days = (end - start).days + 1
+    if days <= DAILY_UP_TO_DAYS:
+        return "day"
+    return "week" if days <= WEEKLY_UP_TO_DAYS else "month"
+
+
 def progress_between(
     runner: User,
     start: date | None,
     end: date | None,
+    resolution: str | None = None,
     outcome: str = effects.DEFAULT_OUTCOME,
 ) -> dict[str, Any]:
     """Progress over the asked range, dated in the runner's own calendar.
@@ -43,55 +62,100 @@ def progress_between(
     """
     today = local_today(runner)
     first, last = date_range(start, end, today)
-    return progress_for(runner, first, last, today, outcome)
+    return progress_for(runner, first, last, today, resolution, outcome)
 
 
 def progress_for(
-    runner: User, start: date, end: date, today: date, outcome: str = effects.DEFAULT_OUTCOME
+    runner: User,
+    start: date,
+    end: date,
+    today: date,
+    resolution: str | None = None,
+    outcome: str = effects.DEFAULT_OUTCOME,
 ) -> dict[str, Any]:
+    """Every figure but the trigger analysis and the 14-day trend comes from the rollups:
+    at most one row per day, surface, workout type and terrain, whatever the history."""
     where = (Run.user_id == runner.id, Run.local_date >= start, Run.local_date <= end)
-    # Runs still waiting for the runner's stiffness (imported) count for load only.
-    scored = (*where, Run.stiffness.is_not(None))
-    daily = db.session.execute(
-        select(Run.local_date, func.avg(Run.stiffness), func.count())
-        .where(*scored)
-        .group_by(Run.local_date)
-        .order_by(Run.local_date)
-    ).all()
-    week = week_start(Run.local_date)
-    weekly = db.session.execute(
-        select(
-            week,
-            func.avg(Run.stiffness),
-            func.count(Run.stiffness),
-            func.sum(Run.distance_km),
-        )
-        .where(*where)
-        .group_by(week)
-        .order_by(week)
-    ).all()
-    by_surface = _grouped(Run.surface, scored)
-    by_type = _grouped(Run.workout_type, scored)
-    rated = [(w, m, n) for w, m, n, _ in weekly if n]
-
-    mornings = _morning_by_day(where)
+    in_range = {"user_id": runner.id, "start": start, "end": end}
+    step = resolution_for(start, end, resolution)
+    weekly = db.session.execute(_weekly_statement(), in_range).all()
+    rated = [(w, total / n, n) for w, total, n, _ in weekly if n]
     return {
         "stiffness": {
-            "series": [
-                {"date": d, "mean": _r(m), "runs": n, **mornings.get(d, _NO_MORNING)}
-                for d, m, n in daily
-            ],
+            "resolution": step,
+            "series": _series(in_range, step),
             "morning": morning_after_many([runner.id], start, end)[runner.id],
             "weekly": [{"week_start": w, "mean": _r(m), "runs": n} for w, m, n in rated],
             "trend": recent_trends([runner.id], {runner.id: end})[runner.id],
         },
-        "by_surface": _by(by_surface, "surface"),
-        "by_workout_type": _by(by_type, "workout_type"),
-        "triggers": effects.analyse(_observations(where, weekly, start), outcome),
+        "by_surface": _by(_grouped("surface", in_range), "surface"),
+        "by_workout_type": _by(_grouped("workout_type", in_range), "workout_type"),
+        "triggers": effects.analyse(
+            _observations(where, [(w, None, n, km) for w, _, n, km in weekly], start), outcome
+        ),
         "triggers_outcome": outcome,
-        "load": {"weekly": weekly_load(runner, where)},
+        "load": {"weekly": weekly_load(runner, in_range)},
         "adherence": adherence_for_many([runner.id], start, end, today)[runner.id],
     }
+
+
+_WEEK = week_start(RunRollup.local_date)
+_BUCKETS = {"day": RunRollup.local_date, "week": _WEEK, "month": month_start(RunRollup.local_date)}
+# The statements on the rollups are built once, with the runner and the range as bound
+# parameters: building a statement costs more CPU than the database takes to run it.
+_IN_RANGE = (
+    RunRollup.user_id == bindparam("user_id"),
+    RunRollup.local_date >= bindparam("start"),
+    RunRollup.local_date <= bindparam("end"),
+)
+
+
+@cache
+def _weekly_statement() -> Select[Any]:
+    return (
+        select(
+            _WEEK,
+            func.sum(RunRollup.stiffness_sum),
+            func.sum(RunRollup.rated),
+            func.sum(RunRollup.km),
+        )
+        .where(*_IN_RANGE)
+        .group_by(_WEEK)
+        .order_by(_WEEK)
+    )
+
+
+def _series(in_range: dict[str, Any], step: str) -> list[dict[str, Any]]:
+    """Mean stiffness per day, week or month with any rated run (one statement)."""
+    rows = db.session.execute(_series_statement(step), in_range).all()
+    return [
+        {
+            "date": _as_date(d),
+            "mean": _r(total / n),
+            "runs": n,
+            "morning_mean": _r(m_total / m) if m else None,
+            "morning_runs": m or 0,
+        }
+        for d, total, n, m_total, m in rows
+    ]
+
+
+@cache
+def _series_statement(step: str) -> Select[Any]:
+    bucket = _BUCKETS[step]
+    return (
+        select(
+            bucket,
+            func.sum(RunRollup.stiffness_sum),
+            func.sum(RunRollup.rated),
+            func.sum(RunRollup.morning_sum),
+            func.sum(RunRollup.mornings),
+        )
+        .where(*_IN_RANGE)
+        .group_by(bucket)
+        .having(func.sum(RunRollup.rated) > 0)
+        .order_by(bucket)
+    )
 
 
 def _observations(
@@ -137,14 +201,21 @@ def _r(value: Any) -> float:
     return round(float(value), 2)
 
 
-def _grouped(column: Any, where: tuple[ColumnElement[bool], ...]) -> list[tuple[str, int, float]]:
-    rows = db.session.execute(
-        select(column, func.count(), func.sum(Run.stiffness))
-        .where(*where)
-        .group_by(column)
-        .order_by(column)
-    ).all()
+def _grouped(name: str, in_range: dict[str, Any]) -> list[tuple[str, int, float]]:
+    rows = db.session.execute(_grouped_statement(name), in_range).all()
     return [(value, n, float(total)) for value, n, total in rows]
+
+
+@cache
+def _grouped_statement(name: str) -> Select[Any]:
+    column = getattr(RunRollup, name)
+    return (
+        select(column, func.sum(RunRollup.rated), func.sum(RunRollup.stiffness_sum))
+        .where(*_IN_RANGE)
+        .group_by(column)
+        .having(func.sum(RunRollup.rated) > 0)
+        .order_by(column)
+    )
 
 
 def _by(rows: list[tuple[str, int, float]], name: str) -> list[dict[str, Any]]:
@@ -159,55 +230,66 @@ def _heavy_weeks(week_km: list[tuple[date, Any]]) -> list[date]:
     return [w for w, km in week_km if float(km) >= effects.HIGH_LOAD_FACTOR * typical]
 
 
-def weekly_load(runner: User, where: tuple[ColumnElement[bool], ...]) -> list[dict[str, Any]]:
-    """Estimated steps and load per week, summed in SQL, each run at its own weight.
+def weekly_load(runner: User, in_range: dict[str, Any]) -> list[dict[str, Any]]:
+    """Estimated steps and load per week from the rollups, each run at its own weight.
 
     Modelled steps are `a * seconds + b * km` (see `LoadModel.step_terms`), so a week's
-    steps and weight-times-steps follow from sums of time and distance.
+    steps and weight-times-steps follow from sums of time and distance. Runs stored
+    without a body weight are weighed with the runner's weight of today.
     """
     model = load_model()
-    weight = func.coalesce(cast(Run.body_weight_kg, Float), runner.body_weight)
-    walk = Run.workout_type == "walk"
-
-    def total(of_walks: bool, value: Any) -> Any:
-        return func.sum(case((walk if of_walks else ~walk, value), else_=0.0))
-
-    week = week_start(Run.local_date)
-    sums = [
-        total(w, v)
-        for w in (False, True)
-        for v in (
-            Run.duration_s,
-            Run.distance_km,
-            weight * Run.duration_s,
-            weight * Run.distance_km,
-        )
-    ]
-    rows = db.session.execute(
-        select(week, func.sum(case((weight.is_(None), 1), else_=0)), *sums)
-        .where(*where)
-        .group_by(week)
-        .order_by(week)
-    ).all()
+    rows = db.session.execute(_load_statement(), in_range).all()
+    bw = runner.body_weight
     out = []
     for week_of, unweighed, *values in rows:
+        figures: list[float] = []
+        for i in range(2):
+            secs, km, w_s, w_km, u_s, u_km = (float(v or 0) for v in values[6 * i : 6 * i + 6])
+            figures += [secs, km, w_s + (bw or 0.0) * u_s, w_km + (bw or 0.0) * u_km]
         steps = 0.0
         for i, of_walks in enumerate((False, True)):
             per_s, per_km = model.step_terms(of_walks)
-            secs, km = (float(v or 0) for v in values[4 * i : 4 * i + 2])
-            steps += per_s * secs + per_km * km
+            steps += per_s * figures[4 * i] + per_km * figures[4 * i + 1]
         spread = model.step_spread
         item: dict[str, Any] = {
-            "week_start": week_of,
+            "week_start": _as_date(week_of),
             "steps_mid": round(steps),
             "steps": {"low": round(steps * (1 - spread)), "high": round(steps * (1 + spread))},
         }
-        if not unweighed:
-            low, high = _load_range(values, model)
+        if not unweighed or bw is not None:
+            low, high = _load_range(figures, model)
             item["load_kg"] = {"low": round(low), "high": round(high)}
             item["load_kg_mid"] = round((low + high) / 2)
         out.append(item)
     return out
+
+
+@cache
+def _load_statement() -> Select[Any]:
+    walk = RunRollup.workout_type == "walk"
+
+    def total(of_walks: bool, value: Any) -> Any:
+        return func.sum(case((walk if of_walks else ~walk, value), else_=0.0))
+
+    week = week_start(RunRollup.local_date)
+    sums = [
+        total(w, v)
+        for w in (False, True)
+        for v in (
+            RunRollup.seconds,
+            RunRollup.km,
+            RunRollup.weight_s,
+            RunRollup.weight_km,
+            RunRollup.unweighed_s,
+            RunRollup.unweighed_km,
+        )
+    ]
+    return (
+        select(week, func.sum(RunRollup.unweighed), *sums)
+        .where(*_IN_RANGE)
+        .group_by(week)
+        .order_by(week)
+    )
 
 
 def _load_range(values: list[Any], model: LoadModel) -> tuple[float, float]:
@@ -246,35 +328,27 @@ def recent_trends(
 
 # --- the next morning (additive: see backend/runs/morning.py for the rules) -------------
 
-_NO_MORNING: dict[str, Any] = {"morning_mean": None, "morning_runs": 0}
-
-
-def _morning_by_day(where: tuple[ColumnElement[bool], ...]) -> dict[date, dict[str, Any]]:
-    """The mean next-morning stiffness per run day, for days with an answer (one statement)."""
-    rows = db.session.execute(
-        select(Run.local_date, func.avg(Run.morning_stiffness), func.count(Run.morning_stiffness))
-        .where(*where, Run.morning_stiffness.is_not(None))
-        .group_by(Run.local_date)
-    ).all()
-    return {d: {"morning_mean": _r(m), "morning_runs": n} for d, m, n in rows}
-
 
 def morning_after_many(
     runner_ids: list[uuid.UUID], start: date, end: date
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """Per runner: answered runs, how many passed or lingered, and per workout type (one
     statement). `lingers` marks the workout types with a pattern of lingering mornings."""
-    lingered = func.sum(case((lingering_sql(Run.stiffness, Run.morning_stiffness), 1), else_=0))
     rows = db.session.execute(
-        select(Run.user_id, Run.workout_type, func.count(Run.morning_stiffness), lingered)
-        .where(
-            Run.user_id.in_(runner_ids),
-            Run.local_date >= start,
-            Run.local_date <= end,
-            Run.morning_stiffness.is_not(None),
+        select(
+            RunRollup.user_id,
+            RunRollup.workout_type,
+            func.sum(RunRollup.mornings),
+            func.sum(RunRollup.lingering),
         )
-        .group_by(Run.user_id, Run.workout_type)
-        .order_by(Run.user_id, Run.workout_type)
+        .where(
+            RunRollup.user_id.in_(runner_ids),
+            RunRollup.local_date >= start,
+            RunRollup.local_date <= end,
+            RunRollup.mornings > 0,
+        )
+        .group_by(RunRollup.user_id, RunRollup.workout_type)
+        .order_by(RunRollup.user_id, RunRollup.workout_type)
     ).all()
     result: dict[uuid.UUID, dict[str, Any]] = {
         rid: {"answered": 0, "passing": 0, "lingering": 0, "by_workout_type": []}

@@ -26,3 +26,21 @@ def _week_start_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
 @compiles(week_start, "postgresql")
 def _week_start_postgresql(element: week_start, compiler: Any, **kw: Any) -> str:
     return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+class month_start(FunctionElement[Any]):
+    """The first day of a date's month."""
+
+    type = Date()
+    inherit_cache = True
+    name = "month_start"
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
+from backend.conditional import conditional, runner_scope
 from backend.runs import service
 from backend.runs.schemas import (
     AwaitingRuns,
@@ -29,6 +30,7 @@ def _out(run: Any) -> dict[str, Any]:
 @blp.route("")
 class Runs(MethodView):
     @access("runner")
+    @conditional(runner_scope)
     @blp.arguments(RunQueryArgs, location="query")
     @blp.response(200, RunPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ class TestProgress:
         body = runner_api.get("/api/v1/progress").get_json()
         assert body == {
             "stiffness": {
+                "resolution": "day",
                 "series": [],
                 "morning": {"answered": 0, "passing": 0, "lingering": 0, "by_workout_type": []},
                 "weekly": [],

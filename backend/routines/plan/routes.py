@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
+from backend.conditional import conditional, runner_hour_scope
 from backend.pagination import PageArgs, page
 from backend.routines.plan import service
 from backend.routines.schemas import (
@@ -36,6 +37,7 @@ plan_blp = Blueprint(
 @plan_blp.route("/today")
 class Today(MethodView):
     @access("runner")
+    @conditional(runner_hour_scope)
     @plan_blp.arguments(TodayQueryArgs, location="query")
     @plan_blp.response(200, TodayOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
