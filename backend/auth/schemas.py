@@ -64,6 +64,11 @@ class UserOut(BaseSchema):
     practitioner = fields.Nested(PractitionerRef, allow_none=True, required=True)
 
 
+class SessionStateOut(BaseSchema):
+    signed_in = fields.Boolean(required=True)
+    user = fields.Nested(UserOut, allow_none=True, required=True)
+
+
 class ProfilePatch(BaseSchema):
     display_name = fields.String(validate=_name)
     units = fields.String(validate=validate.OneOf(UNITS))

@@ -62,8 +62,9 @@ async function setUser(user) {
 
 async function loadUser() {
   try {
-    const user = await api.get("/auth/me");
-    await setUser(user);
+    // 200 signed in or not, so a signed-out start logs no failed request.
+    const session = await api.get("/auth/session");
+    await setUser(session.signed_in ? session.user : null);
   } catch (err) {
     if (err.offline || err.status >= 500) {
       // No network: trust the last known user so the app still opens offline.
