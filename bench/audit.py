@@ -86,7 +86,8 @@ def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.3)
     proc.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 120 s")
+    tail = (workdir / "server.log").read_text(encoding="utf-8")[-3000:]
+    raise SystemExit(f"gunicorn did not answer /healthz within 300 s:\n{tail}")
 
 
 def verdict(value: float, target: float, higher: bool) -> str:

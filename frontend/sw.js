@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "238d945f8e1b";
+const VERSION = "c06cfbd22a33";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -238,8 +239,31 @@ def log_run(
     page.get_by_role("heading", name="Run saved").wait_for()
 
 
+def sw_list(name: str) -> list[str]:
+    """One of the file lists the service worker's generated block holds (PRECACHE, LATER)."""
+    text = (ROOT / "frontend" / "sw.js").read_text(encoding="utf-8")
+    found = re.search(rf"const {name} = (\[[^\]]*\]);", text)
+    assert found, f"sw.js has no {name} list"
+    return list(json.loads(found.group(1)))
+
+
 def wait_for_service_worker(page: Page) -> None:
+    """The worker controls the page and has kept every file, so any screen opens offline
+    (the first screens' files come at install, the rest once the page is idle)."""
     page.wait_for_function(
         "async () => { const r = await navigator.serviceWorker.ready; "
         "return !!r.active && !!navigator.serviceWorker.controller; }"
+    )
+    page.wait_for_function(
+        """async (urls) => {
+            const names = (await caches.keys()).filter((n) => n.startsWith("limber-shell-"));
+            for (const name of names) {
+                const cache = await caches.open(name);
+                const found = await Promise.all(urls.map((u) => cache.match(u)));
+                if (found.every(Boolean)) return true;
+            }
+            return false;
+        }""",
+        arg=sw_list("PRECACHE") + sw_list("LATER"),
+        polling=200,
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,19 +19,19 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, RUNNER
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    RUNNER,
+    sw_list,
+    wait_for_service_worker,
+)
 
 pytestmark = pytest.mark.browser
 
 SIGNED_OUT_BUDGET = 100 * 1024
 SIGNED_IN_BUDGET = 150 * 1024
-
-
-def sw_list(name: str) -> list[str]:
-    text = (ROOT / "frontend" / "sw.js").read_text(encoding="utf-8")
-    found = re.search(rf"const {name} = (\[[^\]]*\]);", text)
-    assert found, f"sw.js has no {name} list"
-    return list(json.loads(found.group(1)))
 
 
 @dataclass
@@ -184,28 +183,9 @@ def test_a_signed_in_first_visit_is_light(playwright, base_url):
         browser.close()
 
 
-def test_the_rest_is_kept_once_the_page_is_idle(playwright, base_url):
-    later = sw_list("LATER")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        page = browser.new_context(base_url=base_url, viewport=PHONE).new_page()
-        page.goto("/signin")
-        deadline = time.monotonic() + 30
-        missing: list[str] = later
-        while time.monotonic() < deadline and missing:
-            missing = page.evaluate(
-                """async (urls) => {
-                    const names = (await caches.keys()).filter((n) => n.startsWith("limber-shell-"));
-                    if (!names.length) return urls;
-                    const cache = await caches.open(names[0]);
-                    const out = [];
-                    for (const u of urls) if (!(await cache.match(u))) out.push(u);
-                    return out;
-                }""",
-                later,
-            )
-            if missing:
-                page.wait_for_timeout(200)
-        assert not missing, f"not kept for offline use: {missing}"
-    finally:
-        browser.close()
+def test_the_rest_is_kept_once_the_page_is_idle(new_context, base_url):
+    page = new_context(base_url).new_page()
+    page.goto("/signin")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # Polls until every PRECACHE and LATER file is in the worker's cache.
+    wait_for_service_worker(page)
