@@ -9,7 +9,7 @@ PORT ?= 5000
 # PostgreSQL server for the second test pass; each run creates its own database there.
 TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install lock run test test-sqlite test-postgres test-browser reliability check lint types bench audit clean
+.PHONY: install lock vocab run test test-sqlite test-postgres test-browser reliability check lint types bench audit clean
 
 # Installs come from uv.lock (every package, transitive ones too, pinned with hashes), by
 # a pinned uv that is fetched once into .tools/. `make run` installs only what serving
@@ -83,9 +83,27 @@ reliability: install
 test-browser: install
 	@if [ -d tests/browser ]; then $(PYTEST) -q -m browser tests/browser; fi
 
-lint: install
+# Front-end guard rails: ESLint and Prettier (pinned in package.json, `npm ci`), the
+# vocabulary generated from the Python source, and the one served stylesheet.
+NODE_BIN := node_modules/.bin
+FRONT_LINT := frontend eslint.config.mjs
+
+lint: install node_modules/.package-lock.json
 	$(BIN)/ruff check backend tests bench
 	$(BIN)/ruff format --check backend tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m backend.web.vocab --check
+	node frontend/tools/css.mjs --check
+	$(NODE_BIN)/eslint $(FRONT_LINT)
+	$(NODE_BIN)/prettier --check $(FRONT_LINT)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
+
+# Rewrites frontend/js/vocab.js after a change to the run models, triage or plausibility.
+vocab: install
+	$(BIN)/python -m backend.web.vocab
+	node frontend/tools/precache.mjs
 
 types: install
 	$(BIN)/mypy

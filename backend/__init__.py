@@ -101,8 +101,8 @@ def register_blueprints(app: Flask) -> None:
     from backend.privacy.routes import blp as privacy_blp
     from backend.progress.routes import blp as progress_blp
     from backend.reminders.routes import blp as calendar_blp
-    from backend.routines.routes import blp as library_blp
-    from backend.routines.routes import plan_blp
+    from backend.routines.library.routes import blp as library_blp
+    from backend.routines.plan.routes import plan_blp
     from backend.runs.routes import blp as runs_blp
     from backend.web.routes import blp as web_blp
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
 from backend.db import new_uuid, utcnow
-from backend.errors import Conflict, NotFound, Unprocessable
+from backend.errors import Conflict, NotFound, field_error
 from backend.extensions import db
 from backend.practice.models import AccessLog, Consent, PracticeInvite
 
@@ -108,10 +108,10 @@ def join_with_code(runner: User, code: str, *, commit: bool = True) -> tuple[Con
         select(PracticeInvite).where(PracticeInvite.code == normalise_code(code))
     )
     if invite is None:
-        raise Unprocessable(errors={"json": {"invite_code": ["No practice uses this code."]}})
+        raise field_error("invite_code", "No practice uses this code.")
     if invite_expired(invite, utcnow()):
         message = "This code has expired; ask your practitioner for a new one."
-        raise Unprocessable(errors={"json": {"invite_code": [message]}})
+        raise field_error("invite_code", message)
     current = db.session.scalar(
         select(Consent).where(Consent.runner_id == runner.id, Consent.revoked_at.is_(None))
     )

@@ -17,7 +17,7 @@ from backend.practice.models import Alert, ClientNote, Consent
 from backend.practice.service import current_invite
 from backend.routines.content import load_builtin
 from backend.routines.models import Routine
-from backend.routines.service import create_assignment, create_session
+from backend.routines.plan.service import create_assignment, create_session
 from backend.runs.models import Run
 from backend.runs.service import create_run
 

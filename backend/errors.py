@@ -43,12 +43,36 @@ class Unprocessable(DomainError):
     status = 422
 
 
-class TooManyAttempts(DomainError):
-    status = 429
+class Unauthorized(DomainError):
+    status = 401
+
+
+def field_error(
+    field: str, problems: str | list[str] | dict[str, Any], message: str | None = None
+) -> Unprocessable:
+    """The 422 naming one body field: `raise field_error("ends_on", "...")`.
+
+    `problems` is a message, a list of them, or the errors of a nested list or object;
+    `message` an optional sentence for the whole answer.
+    """
+    given = [problems] if isinstance(problems, str) else problems
+    return Unprocessable(message, errors={"json": {field: given}})
+
+
+class _TryAgainLater(DomainError):
+    """An answer that tells the client how many seconds to wait (`Retry-After`)."""
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class TooManyAttempts(_TryAgainLater):
+    status = 429
+
+
+class ServiceUnavailable(_TryAgainLater):
+    status = 503
 
 
 def envelope(

@@ -13,7 +13,7 @@ from marshmallow import ValidationError, fields, validate
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
-from backend.schemas import BaseSchema
+from backend.schemas import BaseSchema, OutSchema
 
 MAX_LIMIT = 100
 CURSOR_MAX_LENGTH = 200
@@ -41,12 +41,17 @@ def page_schema(item_schema: type[BaseSchema], name: str) -> type[BaseSchema]:
     """A `{items, next_cursor}` envelope schema around `item_schema`."""
     return type(
         name,
-        (BaseSchema,),
+        (OutSchema,),
         {
-            "items": fields.List(fields.Nested(item_schema), required=True),
-            "next_cursor": fields.String(allow_none=True, required=True),
+            "items": fields.List(fields.Nested(item_schema)),
+            "next_cursor": fields.String(allow_none=True),
         },
     )
+
+
+def page(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
+    """The body a `page_schema` dumps: one page of rows and the cursor to the next."""
+    return {"items": items, "next_cursor": next_cursor}
 
 
 def encode_cursor(when: datetime, ident: Any) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+from marshmallow.schema import SchemaMeta
 
 # NUL (PostgreSQL text cannot hold it) and lone UTF-16 surrogates (no encoding can store
 # them); JSON's \u escapes let a client send either.
@@ -59,6 +61,26 @@ class BaseSchema(Schema):
         if errors:
             raise ValidationError(errors)
         return data
+
+
+class _EveryFieldRequired(SchemaMeta):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        klass = super().__new__(mcs, name, bases, attrs)
+        optional = set(getattr(klass, "optional_fields", ()))
+        for key, field in list(klass._declared_fields.items()):
+            if key not in optional and not field.required:
+                # A copy: an inherited field may belong to an input schema too.
+                field = copy.copy(field)
+                field.required = True
+                klass._declared_fields[key] = field
+        return klass
+
+
+class OutSchema(BaseSchema, metaclass=_EveryFieldRequired):
+    """An answer's schema: every field is always sent (null when `allow_none`), so the
+    spec marks each one required. Name any that may be left out in `optional_fields`."""
+
+    optional_fields: ClassVar[tuple[str, ...]] = ()
 
 
 class AwareDateTime(fields.AwareDateTime):

@@ -1,7 +1,7 @@
 // Limber service worker (an ES module).
 // - What the first screens need (PRECACHE) is cached at install, revalidated against the
 //   copies the page has just loaded, so a first visit does not download them twice. The
-//   other views and pictures (LATER) are kept once the page is idle (js/idle.js asks);
+//   other views and pictures (LATER) are kept once the page is idle (js/serviceworker.js asks);
 //   the chart library is cached the first time Progress needs it.
 // - API reads are network-first, with the last good answer as the offline fallback. The
 //   kept answer's ETag goes out as If-None-Match; on 304 the kept body is the answer.
@@ -12,30 +12,26 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "c06cfbd22a33";
+const VERSION = "d90e096c6fc2";
 const PRECACHE = [
   "/",
   "/css/app.css",
   "/img/icons/icon.svg",
-  "/img/ui/clients.svg",
-  "/img/ui/invite.svg",
-  "/img/ui/library.svg",
-  "/img/ui/log.svg",
-  "/img/ui/progress.svg",
-  "/img/ui/settings.svg",
-  "/img/ui/today.svg",
   "/js/api.js",
   "/js/app.js",
+  "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
-  "/js/idle.js",
   "/js/outbox.js",
   "/js/passkeys.js",
+  "/js/router.js",
+  "/js/serviceworker.js",
   "/js/views/help.js",
   "/js/views/roster.js",
   "/js/views/signin.js",
   "/js/views/today.js",
   "/js/views/twostep.js",
+  "/js/vocab.js",
   "/manifest.webmanifest",
   "/vendor/idb-keyval.js"
 ];
@@ -59,6 +55,13 @@ const LATER = [
   "/img/icons/icon-512.png",
   "/img/icons/maskable-192.png",
   "/img/icons/maskable-512.png",
+  "/img/ui/clients.svg",
+  "/img/ui/invite.svg",
+  "/img/ui/library.svg",
+  "/img/ui/log.svg",
+  "/img/ui/progress.svg",
+  "/img/ui/settings.svg",
+  "/img/ui/today.svg",
   "/js/chart.js",
   "/js/views/calendarfeed.js",
   "/js/views/client.js",

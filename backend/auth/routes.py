@@ -25,7 +25,7 @@ from backend.auth.schemas import (
     UserOut,
 )
 from backend.consent import practitioner_for
-from backend.errors import NotFound, envelope
+from backend.errors import NotFound, Unauthorized
 from backend.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")
@@ -96,7 +96,7 @@ class Login(MethodView):
         """Sign in"""
         user = service.authenticate(data["email"], data["password"])
         if user is None:
-            return envelope(401, "Wrong email or password.")
+            raise Unauthorized("Wrong email or password.")
         if two_step.second_step_needed(user):  # no session until the second factor
             return two_step.begin_sign_in(user, remember=data["remember"])
         service.start_session(user, remember=data["remember"])

@@ -2,7 +2,7 @@ from marshmallow import fields, validate, validates
 
 from backend.auth.models import ROLES, UNITS
 from backend.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from backend.schemas import BaseSchema
+from backend.schemas import BaseSchema, OutSchema
 
 _email = validate.And(validate.Email(), validate.Length(max=254))
 _name = validate.Length(min=1, max=80)
@@ -17,8 +17,8 @@ def _check_timezone(value: str) -> None:
         raise ValidationError("Use an IANA time zone name such as Europe/London.")
 
 
-class CsrfOut(BaseSchema):
-    csrf_token = fields.String(required=True)
+class CsrfOut(OutSchema):
+    csrf_token = fields.String()
 
 
 # The spec states the length rule the policy enforces, so a client can check it first.
@@ -47,26 +47,26 @@ class LoginIn(BaseSchema):
     remember = fields.Boolean(load_default=False)
 
 
-class PractitionerRef(BaseSchema):
-    id = fields.UUID(required=True)
-    display_name = fields.String(required=True)
+class PractitionerRef(OutSchema):
+    id = fields.UUID()
+    display_name = fields.String()
 
 
-class UserOut(BaseSchema):
-    id = fields.UUID(required=True)
-    email = fields.String(required=True)
-    display_name = fields.String(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    units = fields.String(required=True, validate=validate.OneOf(UNITS))
-    body_weight_kg = fields.Float(allow_none=True, required=True)
-    timezone = fields.String(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
-    practitioner = fields.Nested(PractitionerRef, allow_none=True, required=True)
+class UserOut(OutSchema):
+    id = fields.UUID()
+    email = fields.String()
+    display_name = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    units = fields.String(validate=validate.OneOf(UNITS))
+    body_weight_kg = fields.Float(allow_none=True)
+    timezone = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
+    practitioner = fields.Nested(PractitionerRef, allow_none=True)
 
 
-class SessionStateOut(BaseSchema):
-    signed_in = fields.Boolean(required=True)
-    user = fields.Nested(UserOut, allow_none=True, required=True)
+class SessionStateOut(OutSchema):
+    signed_in = fields.Boolean()
+    user = fields.Nested(UserOut, allow_none=True)
 
 
 class ProfilePatch(BaseSchema):
@@ -87,16 +87,16 @@ class ProfilePatch(BaseSchema):
         _check_timezone(value)
 
 
-class SessionOut(BaseSchema):
-    id = fields.UUID(required=True)
-    device = fields.String(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
-    last_seen_at = fields.AwareDateTime(format="iso", required=True)
-    current = fields.Boolean(required=True)
+class SessionOut(OutSchema):
+    id = fields.UUID()
+    device = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
+    last_seen_at = fields.AwareDateTime(format="iso")
+    current = fields.Boolean()
 
 
-class SessionList(BaseSchema):
-    items = fields.List(fields.Nested(SessionOut), required=True)
+class SessionList(OutSchema):
+    items = fields.List(fields.Nested(SessionOut))
 
 
 class PasswordChangeIn(BaseSchema):

@@ -20,7 +20,7 @@ from backend.auth.models import AuthSession, LoginBrake, User
 from backend.auth.signals import login_brake_engaged
 from backend.consent import announce, join_with_code
 from backend.db import utcnow
-from backend.errors import Conflict, TooManyAttempts, Unprocessable
+from backend.errors import Conflict, TooManyAttempts, Unprocessable, field_error
 from backend.extensions import db
 
 SESSION_KEY = "sid"
@@ -54,7 +54,7 @@ def normalise_email(email: str) -> str:
 def check_password_policy(password: str, email: str, field: str = "password") -> None:
     problems = passwords.password_problems(password, email)
     if problems:
-        raise Unprocessable(errors={"json": {field: problems}})
+        raise field_error(field, problems)
 
 
 def valid_timezone(name: str) -> bool:
@@ -86,9 +86,7 @@ def register(data: dict[str, Any]) -> User:
     if data.get("invite_code"):
         if user.role != "runner":
             db.session.rollback()
-            raise Unprocessable(
-                errors={"json": {"invite_code": ["Only runners join a practitioner."]}}
-            )
+            raise field_error("invite_code", "Only runners join a practitioner.")
         try:
             consent, _ = join_with_code(user, data["invite_code"], commit=False)
         except Unprocessable:
@@ -213,7 +211,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     hold_back(user.email)
     if not passwords.verify(hasher(), user.password_hash, current_password):
         count_failure(user.email, user)
-        raise Unprocessable(errors={"json": {"current_password": ["This is not your password."]}})
+        raise field_error("current_password", "This is not your password.")
     forget_failures(user.email)
     check_password_policy(new_password, user.email, field="new_password")
     user.password_hash = hasher().hash(new_password)

@@ -8,21 +8,21 @@ from marshmallow import fields
 from sqlalchemy import func, select, text
 
 from backend.access import access
-from backend.errors import envelope
+from backend.errors import ServiceUnavailable
 from backend.extensions import db
 from backend.jobs.models import JobFailure
-from backend.schemas import BaseSchema
+from backend.schemas import OutSchema
 
 blp = Blueprint("health", __name__, url_prefix="/", description="Liveness and readiness")
 
 
-class HealthOut(BaseSchema):
-    status = fields.String(required=True)
+class HealthOut(OutSchema):
+    status = fields.String()
 
 
-class ReadyDetails(BaseSchema):
+class ReadyDetails(OutSchema):
     failed_jobs = fields.Integer(
-        required=True, metadata={"description": "Background tasks that gave up (flask jobs failed)"}
+        metadata={"description": "Background tasks that gave up (flask jobs failed)"}
     )
 
 
@@ -51,5 +51,5 @@ class Ready(MethodView):
             failed = db.session.scalar(select(func.count()).select_from(JobFailure)) or 0
         except Exception:
             db.session.rollback()
-            return envelope(503, "The database cannot be reached.", None, {"Retry-After": "5"})
+            raise ServiceUnavailable("The database cannot be reached.", retry_after=5) from None
         return {"status": "ok", "details": {"failed_jobs": failed}}

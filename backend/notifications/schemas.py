@@ -10,7 +10,7 @@ from backend.notifications import push
 from backend.notifications.models import CHANNELS, NOTIFICATION_KINDS
 from backend.notifications.rules import format_clock, parse_clock
 from backend.pagination import page_schema
-from backend.schemas import AwareDateTime, BaseSchema
+from backend.schemas import AwareDateTime, BaseSchema, OutSchema
 
 
 class Clock(fields.Field):
@@ -32,15 +32,15 @@ class ChannelChoice(BaseSchema):
     in_app = fields.Boolean()
 
 
-class ChannelsOut(BaseSchema):
-    push = fields.Boolean(required=True)
-    email = fields.Boolean(required=True)
-    in_app = fields.Boolean(required=True)
+class ChannelsOut(OutSchema):
+    push = fields.Boolean()
+    email = fields.Boolean()
+    in_app = fields.Boolean()
 
 
-class QuietHours(BaseSchema):
-    start = Clock(required=True)
-    end = Clock(required=True)
+class QuietHours(OutSchema):
+    start = Clock()
+    end = Clock()
 
     @validates_schema
     def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
@@ -52,16 +52,15 @@ def _channels_by_kind(**kwargs: Any) -> fields.Dict:
     return fields.Dict(keys=fields.String(validate=validate.OneOf(NOTIFICATION_KINDS)), **kwargs)
 
 
-class SettingsOut(BaseSchema):
-    timezone = fields.String(required=True, metadata={"description": "From your profile"})
-    channels = _channels_by_kind(values=fields.Nested(ChannelsOut), required=True)
-    reminder_time = Clock(required=True)
-    checkin_time = Clock(required=True)
-    digest_time = Clock(required=True)
-    quiet_hours = fields.Nested(QuietHours, allow_none=True, required=True)
+class SettingsOut(OutSchema):
+    timezone = fields.String(metadata={"description": "From your profile"})
+    channels = _channels_by_kind(values=fields.Nested(ChannelsOut))
+    reminder_time = Clock()
+    checkin_time = Clock()
+    digest_time = Clock()
+    quiet_hours = fields.Nested(QuietHours, allow_none=True)
     push_public_key = fields.String(
         allow_none=True,
-        required=True,
         metadata={"description": "VAPID key for PushManager.subscribe; null when push is off"},
     )
 
@@ -74,9 +73,9 @@ class SettingsPatch(BaseSchema):
     quiet_hours = fields.Nested(QuietHours, allow_none=True)
 
 
-class SubscriptionKeys(BaseSchema):
-    p256dh = fields.String(required=True, validate=validate.Length(min=80, max=200))
-    auth = fields.String(required=True, validate=validate.Length(min=16, max=100))
+class SubscriptionKeys(OutSchema):
+    p256dh = fields.String(validate=validate.Length(min=80, max=200))
+    auth = fields.String(validate=validate.Length(min=16, max=100))
 
     @validates("p256dh")
     def _point(self, value: str, **_: Any) -> None:
@@ -113,19 +112,19 @@ class SubscriptionIn(BaseSchema):
             raise ValidationError(problem)
 
 
-class SubscriptionOut(BaseSchema):
-    id = fields.UUID(required=True)
-    created_at = AwareDateTime(required=True)
+class SubscriptionOut(OutSchema):
+    id = fields.UUID()
+    created_at = AwareDateTime()
 
 
-class NotificationOut(BaseSchema):
-    id = fields.UUID(required=True)
-    kind = fields.String(required=True)
-    title = fields.String(required=True)
-    body = fields.String(required=True)
-    url = fields.String(required=True)
-    created_at = AwareDateTime(required=True)
-    read_at = AwareDateTime(allow_none=True, required=True)
+class NotificationOut(OutSchema):
+    id = fields.UUID()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String()
+    url = fields.String()
+    created_at = AwareDateTime()
+    read_at = AwareDateTime(allow_none=True)
 
 
 _Page = page_schema(NotificationOut, "NotificationPageBase")
@@ -135,10 +134,10 @@ class NotificationPage(_Page):  # type: ignore[valid-type,misc]
     unread = fields.Integer(required=True)
 
 
-class UnreadOut(BaseSchema):
-    unread = fields.Integer(required=True)
+class UnreadOut(OutSchema):
+    unread = fields.Integer()
 
 
-class TestSentOut(BaseSchema):
-    id = fields.UUID(required=True)
-    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True)
+class TestSentOut(OutSchema):
+    id = fields.UUID()
+    channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)))

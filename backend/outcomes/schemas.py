@@ -1,8 +1,10 @@
+from typing import ClassVar
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.outcomes.schedule import MAX_INTERVAL_WEEKS, MIN_INTERVAL_WEEKS
 from backend.outcomes.scoring import DIRECTIONS, JUDGEMENTS, METHODS
-from backend.schemas import AwareDateTime, BaseSchema
+from backend.schemas import AwareDateTime, BaseSchema, OutSchema
 
 _JUDGEMENT = fields.String(
     allow_none=True,
@@ -11,62 +13,75 @@ _JUDGEMENT = fields.String(
 )
 
 
-class ScaleOut(BaseSchema):
-    min = fields.Integer(required=True)
-    max = fields.Integer(required=True)
+class ScaleOut(OutSchema):
+    optional_fields: ClassVar[tuple[str, ...]] = ("min_label", "max_label")
+    min = fields.Integer()
+    max = fields.Integer()
     min_label = fields.String()
     max_label = fields.String()
 
 
 class ItemOut(ScaleOut):
-    key = fields.String(required=True)
-    text = fields.String(required=True)
+    optional_fields = (*ScaleOut.optional_fields, "reversed", "labels")
+    key = fields.String()
+    text = fields.String()
     reversed = fields.Boolean(dump_default=False)
     labels = fields.Dict(keys=fields.String(), values=fields.String())
 
 
-class CountOut(BaseSchema):
-    min = fields.Integer(required=True)
-    max = fields.Integer(required=True)
+class CountOut(OutSchema):
+    min = fields.Integer()
+    max = fields.Integer()
 
 
-class ScoringOut(BaseSchema):
-    method = fields.String(required=True, validate=validate.OneOf(METHODS))
-    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+class ScoringOut(OutSchema):
+    optional_fields = ("low", "high", "mic_points", "mic_percent")
+    method = fields.String(validate=validate.OneOf(METHODS))
+    direction = fields.String(validate=validate.OneOf(DIRECTIONS))
     low = fields.Float()
     high = fields.Float()
     mic_points = fields.Float(allow_none=True)
     mic_percent = fields.Float(allow_none=True)
 
 
-class QuestionnaireOut(BaseSchema):
-    id = fields.UUID(required=True)
-    slug = fields.String(required=True)
-    builtin = fields.Boolean(required=True)
-    name = fields.String(required=True)
+class QuestionnaireOut(OutSchema):
+    optional_fields = (
+        "short_name",
+        "version",
+        "intro",
+        "items",
+        "activity_prompt",
+        "activity_count",
+        "activity_scale",
+    )
+    id = fields.UUID()
+    slug = fields.String()
+    builtin = fields.Boolean()
+    name = fields.String()
     short_name = fields.String()
     version = fields.Integer()
-    kind = fields.String(required=True, validate=validate.OneOf(("cycle", "follow_up")))
-    format = fields.String(required=True, validate=validate.OneOf(("items", "activities")))
+    kind = fields.String(validate=validate.OneOf(("cycle", "follow_up")))
+    format = fields.String(validate=validate.OneOf(("items", "activities")))
     intro = fields.String()
     items = fields.List(fields.Nested(ItemOut))
     activity_prompt = fields.String()
     activity_count = fields.Nested(CountOut)
     activity_scale = fields.Nested(ScaleOut)
-    scoring = fields.Nested(ScoringOut, required=True)
-    source = fields.String(required=True)
+    scoring = fields.Nested(ScoringOut)
+    source = fields.String()
 
 
-class QuestionnaireList(BaseSchema):
-    items = fields.List(fields.Nested(QuestionnaireOut), required=True)
+class QuestionnaireList(OutSchema):
+    items = fields.List(fields.Nested(QuestionnaireOut))
 
 
 class DueQueryArgs(BaseSchema):
     date = fields.Date(load_default=None, allow_none=False)
 
 
-class DueItemOut(BaseSchema):
-    questionnaire = fields.Nested(QuestionnaireOut, required=True)
+class DueItemOut(OutSchema):
+    optional_fields = ("named_activities",)
+    questionnaire = fields.Nested(QuestionnaireOut)
     named_activities = fields.List(
         fields.String(),
         allow_none=True,
@@ -74,16 +89,17 @@ class DueItemOut(BaseSchema):
     )
 
 
-class ScheduleOut(BaseSchema):
-    interval_weeks = fields.Integer(required=True)
+class ScheduleOut(OutSchema):
+    optional_fields = ("requested_at",)
+    interval_weeks = fields.Integer()
     requested_at = AwareDateTime(allow_none=True)
-    next_due_on = fields.Date(required=True)
+    next_due_on = fields.Date()
 
 
-class DueOut(BaseSchema):
-    date = fields.Date(required=True)
-    schedule = fields.Nested(ScheduleOut, required=True)
-    items = fields.List(fields.Nested(DueItemOut), required=True)
+class DueOut(OutSchema):
+    date = fields.Date()
+    schedule = fields.Nested(ScheduleOut)
+    items = fields.List(fields.Nested(DueItemOut))
 
 
 class ActivityIn(BaseSchema):
@@ -113,37 +129,39 @@ class ResponseIn(BaseSchema):
             raise ValidationError("Send either answers or activities.", "answers")
 
 
-class ResponseOut(BaseSchema):
-    id = fields.UUID(required=True)
-    questionnaire_id = fields.UUID(required=True)
-    answered_at = AwareDateTime(required=True)
-    local_date = fields.Date(required=True)
-    answers = fields.Raw(required=True, metadata={"description": "The answers as sent."})
-    score = fields.Float(required=True)
+class ResponseOut(OutSchema):
+    id = fields.UUID()
+    questionnaire_id = fields.UUID()
+    answered_at = AwareDateTime()
+    local_date = fields.Date()
+    answers = fields.Raw(metadata={"description": "The answers as sent."})
+    score = fields.Float()
 
 
-class PointOut(BaseSchema):
-    id = fields.UUID(required=True)
-    answered_at = AwareDateTime(required=True)
-    local_date = fields.Date(required=True)
-    score = fields.Float(required=True)
-    change = fields.Float(allow_none=True, required=True)
+class PointOut(OutSchema):
+    optional_fields = ("judgement",)
+    id = fields.UUID()
+    answered_at = AwareDateTime()
+    local_date = fields.Date()
+    score = fields.Float()
+    change = fields.Float(allow_none=True)
     judgement = _JUDGEMENT
-    answers = fields.Raw(required=True)
+    answers = fields.Raw()
 
 
-class InstrumentOut(BaseSchema):
-    questionnaire = fields.Nested(QuestionnaireOut, required=True)
-    baseline = fields.Nested(PointOut, required=True)
-    latest = fields.Nested(PointOut, required=True)
-    change = fields.Float(allow_none=True, required=True)
+class InstrumentOut(OutSchema):
+    optional_fields = ("judgement",)
+    questionnaire = fields.Nested(QuestionnaireOut)
+    baseline = fields.Nested(PointOut)
+    latest = fields.Nested(PointOut)
+    change = fields.Float(allow_none=True)
     judgement = _JUDGEMENT
-    responses = fields.List(fields.Nested(PointOut), required=True)
+    responses = fields.List(fields.Nested(PointOut))
 
 
-class OutcomesOut(BaseSchema):
-    schedule = fields.Nested(ScheduleOut, required=True)
-    instruments = fields.List(fields.Nested(InstrumentOut), required=True)
+class OutcomesOut(OutSchema):
+    schedule = fields.Nested(ScheduleOut)
+    instruments = fields.List(fields.Nested(InstrumentOut))
 
 
 class SchedulePatch(BaseSchema):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.auth.models import User
 from backend.consent import consenting_client, current_practitioner
 from backend.db import utcnow
-from backend.errors import Conflict, NotFound, Unprocessable
+from backend.errors import Conflict, NotFound, field_error
 from backend.extensions import db
 from backend.idempotency import earlier_copy, fingerprint, insert_once
 from backend.outcomes import schedule as rules
@@ -187,16 +187,16 @@ def _answer_values(
     definition = q.definition
     if definition["format"] == "activities":
         if "activities" not in data:
-            raise Unprocessable(errors={"json": {"activities": ["Rate each activity."]}})
+            raise field_error("activities", "Rate each activity.")
         problems = scoring.check_activities(definition, data["activities"], named)
         if problems:
-            raise Unprocessable(errors={"json": {"activities": problems}})
+            raise field_error("activities", problems)
         return {a["name"].strip(): a["rating"] for a in data["activities"]}
     if "answers" not in data:
-        raise Unprocessable(errors={"json": {"answers": ["Answer each question."]}})
+        raise field_error("answers", "Answer each question.")
     problems = scoring.check_items(definition, data["answers"])
     if problems:
-        raise Unprocessable(errors={"json": {"answers": problems}})
+        raise field_error("answers", problems)
     return dict(data["answers"])
 
 
@@ -234,9 +234,7 @@ def answer(runner: User, data: dict[str, Any]) -> tuple[QuestionnaireResponse, b
     now = utcnow()
     at = data["answered_at"]
     if at > now + CLOCK_SKEW or at < now - MAX_AGE:
-        raise Unprocessable(
-            errors={"json": {"answered_at": ["Give a time within the last 30 days."]}}
-        )
+        raise field_error("answered_at", "Give a time within the last 30 days.")
     day = local_date_of(at, runner.timezone)
     named = None
     if q.definition["format"] == "activities":

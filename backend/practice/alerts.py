@@ -31,7 +31,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased, joinedload
 
 from backend.auth.models import User
-from backend.consent import consent_granted, current_practitioner, join_in_force
+from backend.consent import (
+    consent_granted,
+    consenting_client,
+    current_practitioner,
+    join_in_force,
+    record_access,
+)
 from backend.dates import day_text, local_date_of, local_today
 from backend.db import new_uuid, utcnow
 from backend.errors import NotFound
@@ -312,6 +318,28 @@ def list_alerts(
     if status == "open":
         stmt = stmt.where(_is_open())
     return paginate(stmt, Alert.created_at, Alert.id, limit, cursor, db.session)
+
+
+def read_alerts(
+    practitioner_id: uuid.UUID,
+    status: str,
+    limit: int,
+    cursor: str | None,
+    client_id: uuid.UUID | None = None,
+) -> tuple[list[Alert], str | None]:
+    """A page of alerts as `list_alerts`, the read written to each listed client's access
+    log. With `client_id`, a client who does not consent now is a 404."""
+    if client_id is not None:
+        consenting_client(practitioner_id, client_id)
+    items, next_cursor = list_alerts(practitioner_id, status, limit, cursor, client_id)
+    clients = [client_id] if client_id is not None else [a.runner_id for a in items]
+    # The log commits, which would expire the rows and load each again when dumped.
+    for alert in items:
+        db.session.expunge(alert)
+        if alert.runner in db.session:
+            db.session.expunge(alert.runner)
+    record_access(practitioner_id, list(dict.fromkeys(clients)), "alerts")
+    return items, next_cursor
 
 
 def acknowledge(practitioner_id: uuid.UUID, alert_id: uuid.UUID) -> Alert:

@@ -15,7 +15,7 @@ from backend.outcomes.service import worsening_among
 from backend.practice import alerts
 from backend.practice.service import client_activity
 from backend.progress.service import morning_after_many, recent_trends
-from backend.routines.service import adherence_for_many
+from backend.routines.plan.service import adherence_for_many
 from backend.runs.morning import still_stiff_phrase
 
 # Next-morning patterns are read over this many days.

@@ -11,14 +11,11 @@ from flask_smorest import Blueprint
 from backend.access import access
 from backend.consent import (
     client_for_read,
-    consenting_client,
-    join_with_code,
-    practitioner_for,
     record_access,
 )
 from backend.db import utcnow
 from backend.links import public_url
-from backend.pagination import PageArgs
+from backend.pagination import PageArgs, page
 from backend.practice import alerts, roster, service
 from backend.practice.export import content_disposition, export_csv
 from backend.practice.schemas import (
@@ -37,7 +34,7 @@ from backend.practice.schemas import (
 )
 from backend.progress import service as progress
 from backend.progress.schemas import ProgressOut, ProgressQueryArgs
-from backend.routines import service as routines
+from backend.routines.plan import service as routines
 from backend.routines.schemas import RoutineSessionPage, RoutineSessionQueryArgs
 from backend.runs import service as runs
 from backend.runs.schemas import RunPage, RunQueryArgs
@@ -93,10 +90,7 @@ class MyPractitioner(MethodView):
     @consent_blp.alt_response(409, description="You already share with another practitioner")
     def post(self, data: dict[str, str]) -> Any:
         """Share my data with a practitioner, using their invite code"""
-        consent, created = join_with_code(current_user, data["invite_code"])
-        practitioner = practitioner_for(current_user.id)
-        body = {"practitioner": practitioner, "granted_at": consent.granted_at}
-        return body, 201 if created else 200
+        return service.join(current_user, data["invite_code"])
 
     @access("runner")
     @consent_blp.response(204)
@@ -199,13 +193,10 @@ class ClientAlerts(MethodView):
     @clients_blp.response(200, AlertPage)
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's alerts, newest first (open ones unless status=all)"""
-        client = consenting_client(current_user.id, client_id)
-        items, cursor = alerts.list_alerts(
-            current_user.id, args["status"], args["limit"], args["cursor"], client_id=client.id
+        items, cursor = alerts.read_alerts(
+            current_user.id, args["status"], args["limit"], args["cursor"], client_id
         )
-        out = [_alert_out(a) for a in items]
-        record_access(current_user.id, [client.id], "alerts")
-        return {"items": out, "next_cursor": cursor}
+        return page([_alert_out(a) for a in items], cursor)
 
 
 @clients_blp.route("/<uuid:client_id>/notes")
@@ -258,14 +249,10 @@ class Alerts(MethodView):
     @alerts_blp.response(200, AlertPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Alerts about my clients, newest first (open ones unless status=all)"""
-        items, cursor = alerts.list_alerts(
+        items, cursor = alerts.read_alerts(
             current_user.id, args["status"], args["limit"], args["cursor"]
         )
-        out = [_alert_out(a) for a in items]
-        # Logged after the body is built: the commit expires the loaded rows.
-        clients = list(dict.fromkeys(a["client"]["id"] for a in out))
-        record_access(current_user.id, clients, "alerts")
-        return {"items": out, "next_cursor": cursor}
+        return page([_alert_out(a) for a in items], cursor)
 
 
 @alerts_blp.route("/<uuid:alert_id>/ack")

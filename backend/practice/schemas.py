@@ -5,128 +5,119 @@ from backend.pagination import PageArgs, page_schema
 from backend.practice.models import ALERT_KINDS, ALERT_LEVELS
 from backend.progress.schemas import TrendOut
 from backend.runs.triage import RED_FLAGS
-from backend.schemas import BaseSchema
+from backend.schemas import BaseSchema, OutSchema
 
 
-def _when() -> fields.AwareDateTime:
-    return fields.AwareDateTime(format="iso", required=True)
-
-
-class InviteOut(BaseSchema):
-    code = fields.String(required=True)
-    url = fields.String(required=True)
-    created_at = _when()
-    expires_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
+class InviteOut(OutSchema):
+    code = fields.String()
+    url = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
+    expires_at = fields.AwareDateTime(format="iso", allow_none=True)
 
 
 class JoinIn(BaseSchema):
     invite_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
 
 
-class ConsentOut(BaseSchema):
-    practitioner = fields.Nested(PractitionerRef, required=True)
-    granted_at = _when()
+class ConsentOut(OutSchema):
+    practitioner = fields.Nested(PractitionerRef)
+    granted_at = fields.AwareDateTime(format="iso")
 
 
-class LoggedPractitioner(BaseSchema):
+class LoggedPractitioner(OutSchema):
     # id is null once the practitioner has erased their account; the name stays.
-    id = fields.UUID(required=True, allow_none=True)
-    display_name = fields.String(required=True)
+    id = fields.UUID(allow_none=True)
+    display_name = fields.String()
 
 
-class AccessLogOut(BaseSchema):
-    id = fields.UUID(required=True)
-    practitioner = fields.Nested(LoggedPractitioner, required=True)
-    what = fields.String(required=True)
-    at = _when()
+class AccessLogOut(OutSchema):
+    id = fields.UUID()
+    practitioner = fields.Nested(LoggedPractitioner)
+    what = fields.String()
+    at = fields.AwareDateTime(format="iso")
 
 
 AccessLogPage = page_schema(AccessLogOut, "AccessLogPage")
 
 
-class ClientOut(BaseSchema):
-    id = fields.UUID(required=True)
-    display_name = fields.String(required=True)
-    email = fields.String(required=True)
-    units = fields.String(required=True)
-    body_weight_kg = fields.Float(allow_none=True, required=True)
-    timezone = fields.String(required=True)
-    linked_since = _when()
+class ClientOut(OutSchema):
+    id = fields.UUID()
+    display_name = fields.String()
+    email = fields.String()
+    units = fields.String()
+    body_weight_kg = fields.Float(allow_none=True)
+    timezone = fields.String()
+    linked_since = fields.AwareDateTime(format="iso")
 
 
-class RosterAdherence(BaseSchema):
-    planned = fields.Integer(required=True)
-    done = fields.Integer(required=True)
-    rate = fields.Float(allow_none=True, required=True)
+class RosterAdherence(OutSchema):
+    planned = fields.Integer()
+    done = fields.Integer()
+    rate = fields.Float(allow_none=True)
 
 
-class OpenAlerts(BaseSchema):
-    count = fields.Integer(required=True)
-    highest_level = fields.String(
-        allow_none=True, required=True, validate=validate.OneOf(ALERT_LEVELS)
-    )
+class OpenAlerts(OutSchema):
+    count = fields.Integer()
+    highest_level = fields.String(allow_none=True, validate=validate.OneOf(ALERT_LEVELS))
 
 
-class RosterItem(BaseSchema):
-    id = fields.UUID(required=True)
-    display_name = fields.String(required=True)
-    email = fields.String(required=True)
-    linked_since = _when()
-    last_run_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
-    latest_stiffness = fields.Integer(allow_none=True, required=True)
-    trend_14d = fields.Nested(TrendOut, required=True)
-    adherence_14d = fields.Nested(RosterAdherence, required=True)
-    open_alerts = fields.Nested(OpenAlerts, required=True)
-    needs_attention = fields.Boolean(required=True)
-    reasons = fields.List(fields.String(), required=True)
+class RosterItem(OutSchema):
+    id = fields.UUID()
+    display_name = fields.String()
+    email = fields.String()
+    linked_since = fields.AwareDateTime(format="iso")
+    last_run_at = fields.AwareDateTime(format="iso", allow_none=True)
+    latest_stiffness = fields.Integer(allow_none=True)
+    trend_14d = fields.Nested(TrendOut)
+    adherence_14d = fields.Nested(RosterAdherence)
+    open_alerts = fields.Nested(OpenAlerts)
+    needs_attention = fields.Boolean()
+    reasons = fields.List(fields.String())
 
 
-class RosterOut(BaseSchema):
-    items = fields.List(fields.Nested(RosterItem), required=True)
+class RosterOut(OutSchema):
+    items = fields.List(fields.Nested(RosterItem))
 
 
 class NoteIn(BaseSchema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
-class NoteOut(BaseSchema):
-    id = fields.UUID(required=True)
-    body = fields.String(required=True)
-    created_at = _when()
+class NoteOut(OutSchema):
+    id = fields.UUID()
+    body = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
 
 
 NotePage = page_schema(NoteOut, "NotePage")
 
 
-class ClientRef(BaseSchema):
-    id = fields.UUID(required=True)
-    display_name = fields.String(required=True)
+class ClientRef(OutSchema):
+    id = fields.UUID()
+    display_name = fields.String()
 
 
-class AlertOut(BaseSchema):
-    id = fields.UUID(required=True)
-    client = fields.Nested(ClientRef, required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(ALERT_KINDS))
-    level = fields.String(required=True, validate=validate.OneOf(ALERT_LEVELS))
-    message = fields.String(required=True)
+class AlertOut(OutSchema):
+    id = fields.UUID()
+    client = fields.Nested(ClientRef)
+    kind = fields.String(validate=validate.OneOf(ALERT_KINDS))
+    level = fields.String(validate=validate.OneOf(ALERT_LEVELS))
+    message = fields.String()
     run_id = fields.UUID(
         allow_none=True,
-        required=True,
         metadata={"description": "The run it is about; null once that run is deleted"},
     )
-    run_date = fields.Date(allow_none=True, required=True)
+    run_date = fields.Date(allow_none=True)
     flags = fields.List(
         fields.String(validate=validate.OneOf(RED_FLAGS)),
-        required=True,
         metadata={"description": "The red flags of the run, as they were when raised"},
     )
-    created_at = _when()
-    updated_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
-    acknowledged_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
+    created_at = fields.AwareDateTime(format="iso")
+    updated_at = fields.AwareDateTime(format="iso", allow_none=True)
+    acknowledged_at = fields.AwareDateTime(format="iso", allow_none=True)
     resolved_at = fields.AwareDateTime(
         format="iso",
         allow_none=True,
-        required=True,
         metadata={"description": "When what raised it stopped holding (a trend that eased)"},
     )
 

@@ -17,7 +17,9 @@ from backend.consent import (
     in_force,
     invite_expired,
     invite_expiry,
+    join_with_code,
     new_code,
+    practitioner_for,
 )
 from backend.db import utcnow
 from backend.errors import NotFound
@@ -56,6 +58,14 @@ def rotate_invite(practitioner: User) -> PracticeInvite:
     _fresh_code(invite)
     db.session.commit()
     return invite
+
+
+def join(runner: User, code: str) -> tuple[dict[str, Any], int]:
+    """Share the runner's data with the practice owning `code`: the consent for
+    `ConsentOut`, and 201 when it is new or 200 when they already shared with that practice."""
+    consent, created = join_with_code(runner, code)
+    body = {"practitioner": practitioner_for(runner.id), "granted_at": consent.granted_at}
+    return body, 201 if created else 200
 
 
 def revoke_practitioner(runner: User) -> bool:

@@ -1,18 +1,17 @@
 from marshmallow import fields, validate
 
 from backend.auth.passwords import MAX_LENGTH
-from backend.schemas import BaseSchema
+from backend.schemas import BaseSchema, OutSchema
 
 
-class ExportOut(BaseSchema):
-    format = fields.String(required=True)
-    exported_at = fields.AwareDateTime(format="iso", required=True)
-    user_id = fields.UUID(required=True)
+class ExportOut(OutSchema):
+    format = fields.String()
+    exported_at = fields.AwareDateTime(format="iso")
+    user_id = fields.UUID()
     # Table name → its rows about you, as stored (credentials left out).
     tables = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.Dict(keys=fields.String())),
-        required=True,
     )
 
 

@@ -25,7 +25,7 @@ from backend.auth import passwords
 from backend.auth.models import User
 from backend.auth.service import hasher
 from backend.db import utcnow
-from backend.errors import Unprocessable
+from backend.errors import field_error
 from backend.extensions import db
 
 EXPORT_FORMAT = "limber-export/1"
@@ -169,7 +169,7 @@ def _erase_plan(
 
 def check_password(user: User, password: str) -> None:
     if not passwords.verify(hasher(), user.password_hash, password):
-        raise Unprocessable(errors={"json": {"password": ["This is not your password."]}})
+        raise field_error("password", "This is not your password.")
 
 
 def erase(user: User) -> None:

@@ -5,7 +5,7 @@ from marshmallow.exceptions import ValidationError
 
 from backend.progress import effects
 from backend.runs.models import SURFACES, WORKOUT_TYPES
-from backend.schemas import BaseSchema
+from backend.schemas import BaseSchema, OutSchema
 
 DIRECTIONS = ("improving", "steady", "worsening")
 FACTORS = effects.FACTORS
@@ -26,115 +26,113 @@ class ProgressQueryArgs(BaseSchema):
             raise ValidationError("`from` must not be after `to`.", "from")
 
 
-class DayPoint(BaseSchema):
-    date = fields.Date(required=True)
-    mean = fields.Float(required=True)
-    runs = fields.Integer(required=True)
+class DayPoint(OutSchema):
+    date = fields.Date()
+    mean = fields.Float()
+    runs = fields.Integer()
     # The next-morning answers for that day's runs (null: none answered).
-    morning_mean = fields.Float(required=True, allow_none=True)
-    morning_runs = fields.Integer(required=True)
+    morning_mean = fields.Float(allow_none=True)
+    morning_runs = fields.Integer()
 
 
-class WeekPoint(BaseSchema):
-    week_start = fields.Date(required=True)
-    mean = fields.Float(required=True)
-    runs = fields.Integer(required=True)
+class WeekPoint(OutSchema):
+    week_start = fields.Date()
+    mean = fields.Float()
+    runs = fields.Integer()
 
 
-class TrendOut(BaseSchema):
+class TrendOut(OutSchema):
     """The 14-day trend, the same everywhere it is shown (rule in docs/progress.md)."""
 
-    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    direction = fields.String(validate=validate.OneOf(DIRECTIONS))
     change = fields.Float(
-        required=True,
         metadata={"description": "Mean stiffness of the last third of the runs minus the first"},
     )
-    slope_per_week = fields.Float(required=True)
-    runs = fields.Integer(required=True)
-    days = fields.Integer(required=True)
-    window_days = fields.Integer(required=True)
-    enough_data = fields.Boolean(required=True)
+    slope_per_week = fields.Float()
+    runs = fields.Integer()
+    days = fields.Integer()
+    window_days = fields.Integer()
+    enough_data = fields.Boolean()
 
 
-class MorningByWorkout(BaseSchema):
-    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
-    answered = fields.Integer(required=True)
-    lingering = fields.Integer(required=True)
-    lingers = fields.Boolean(required=True)
+class MorningByWorkout(OutSchema):
+    workout_type = fields.String(validate=validate.OneOf(WORKOUT_TYPES))
+    answered = fields.Integer()
+    lingering = fields.Integer()
+    lingers = fields.Boolean()
 
 
-class MorningOut(BaseSchema):
-    answered = fields.Integer(required=True)
-    passing = fields.Integer(required=True)
-    lingering = fields.Integer(required=True)
-    by_workout_type = fields.List(fields.Nested(MorningByWorkout), required=True)
+class MorningOut(OutSchema):
+    answered = fields.Integer()
+    passing = fields.Integer()
+    lingering = fields.Integer()
+    by_workout_type = fields.List(fields.Nested(MorningByWorkout))
 
 
-class StiffnessOut(BaseSchema):
-    series = fields.List(fields.Nested(DayPoint), required=True)
-    morning = fields.Nested(MorningOut, required=True)
-    weekly = fields.List(fields.Nested(WeekPoint), required=True)
-    trend = fields.Nested(TrendOut, required=True)
+class StiffnessOut(OutSchema):
+    series = fields.List(fields.Nested(DayPoint))
+    morning = fields.Nested(MorningOut)
+    weekly = fields.List(fields.Nested(WeekPoint))
+    trend = fields.Nested(TrendOut)
 
 
-class BySurface(BaseSchema):
-    surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
-    runs = fields.Integer(required=True)
-    mean_stiffness = fields.Float(required=True)
+class BySurface(OutSchema):
+    surface = fields.String(validate=validate.OneOf(SURFACES))
+    runs = fields.Integer()
+    mean_stiffness = fields.Float()
 
 
-class ByWorkoutType(BaseSchema):
-    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
-    runs = fields.Integer(required=True)
-    mean_stiffness = fields.Float(required=True)
+class ByWorkoutType(OutSchema):
+    workout_type = fields.String(validate=validate.OneOf(WORKOUT_TYPES))
+    runs = fields.Integer()
+    mean_stiffness = fields.Float()
 
 
-class TriggerOut(BaseSchema):
+class TriggerOut(OutSchema):
     """One factor level, weighed together with all the others (see docs/progress.md)."""
 
-    factor = fields.String(required=True, validate=validate.OneOf(FACTORS))
-    value = fields.String(required=True)
-    reference = fields.String(required=True, metadata={"description": "compared with"})
-    runs = fields.Integer(required=True)
-    reference_runs = fields.Integer(required=True)
-    mean_stiffness = fields.Float(required=True, metadata={"description": "plain average"})
-    effect = fields.Float(
-        required=True, allow_none=True, metadata={"description": "points, others held equal"}
-    )
-    low = fields.Float(required=True, allow_none=True, metadata={"description": "95 % interval"})
-    high = fields.Float(required=True, allow_none=True)
-    label = fields.String(required=True, validate=validate.OneOf(tuple(effects.LABELS)))
-    label_text = fields.String(required=True)
+    factor = fields.String(validate=validate.OneOf(FACTORS))
+    value = fields.String()
+    reference = fields.String(metadata={"description": "compared with"})
+    runs = fields.Integer()
+    reference_runs = fields.Integer()
+    mean_stiffness = fields.Float(metadata={"description": "plain average"})
+    effect = fields.Float(allow_none=True, metadata={"description": "points, others held equal"})
+    low = fields.Float(allow_none=True, metadata={"description": "95 % interval"})
+    high = fields.Float(allow_none=True)
+    label = fields.String(validate=validate.OneOf(tuple(effects.LABELS)))
+    label_text = fields.String()
 
 
-class IntRange(BaseSchema):
-    low = fields.Integer(required=True)
-    high = fields.Integer(required=True)
+class IntRange(OutSchema):
+    low = fields.Integer()
+    high = fields.Integer()
 
 
-class WeekLoad(BaseSchema):
-    week_start = fields.Date(required=True)
-    steps_mid = fields.Integer(required=True)
-    steps = fields.Nested(IntRange, required=True)
+class WeekLoad(OutSchema):
+    optional_fields = ("load_kg_mid", "load_kg")
+    week_start = fields.Date()
+    steps_mid = fields.Integer()
+    steps = fields.Nested(IntRange)
     load_kg_mid = fields.Integer()
     load_kg = fields.Nested(IntRange)
 
 
-class LoadOut(BaseSchema):
-    weekly = fields.List(fields.Nested(WeekLoad), required=True)
+class LoadOut(OutSchema):
+    weekly = fields.List(fields.Nested(WeekLoad))
 
 
-class AdherenceOut(BaseSchema):
-    planned = fields.Integer(required=True)
-    done = fields.Integer(required=True)
-    rate = fields.Float(allow_none=True, required=True)
-    streak_days = fields.Integer(required=True)
+class AdherenceOut(OutSchema):
+    planned = fields.Integer()
+    done = fields.Integer()
+    rate = fields.Float(allow_none=True)
+    streak_days = fields.Integer()
 
 
-class ProgressOut(BaseSchema):
-    stiffness = fields.Nested(StiffnessOut, required=True)
-    by_surface = fields.List(fields.Nested(BySurface), required=True)
-    by_workout_type = fields.List(fields.Nested(ByWorkoutType), required=True)
-    triggers = fields.List(fields.Nested(TriggerOut), required=True)
-    load_ = fields.Nested(LoadOut, required=True, data_key="load", attribute="load")
-    adherence = fields.Nested(AdherenceOut, required=True)
+class ProgressOut(OutSchema):
+    stiffness = fields.Nested(StiffnessOut)
+    by_surface = fields.List(fields.Nested(BySurface))
+    by_workout_type = fields.List(fields.Nested(ByWorkoutType))
+    triggers = fields.List(fields.Nested(TriggerOut))
+    load_ = fields.Nested(LoadOut, data_key="load", attribute="load")
+    adherence = fields.Nested(AdherenceOut)

@@ -16,7 +16,7 @@ from backend.dates import local_today
 from backend.extensions import db
 from backend.progress import effects, stats
 from backend.progress.sql import week_start
-from backend.routines.service import adherence_for_many
+from backend.routines.plan.service import adherence_for_many
 from backend.runs.estimate import LoadModel
 from backend.runs.models import Run
 from backend.runs.morning import lingering_sql, lingers_after

@@ -1,18 +1,17 @@
 from marshmallow import fields
 
-from backend.schemas import BaseSchema
+from backend.schemas import OutSchema
 
 
-class CalendarFeedOut(BaseSchema):
-    active = fields.Boolean(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True, allow_none=True)
-    last_fetched_at = fields.AwareDateTime(format="iso", required=True, allow_none=True)
+class CalendarFeedOut(OutSchema):
+    active = fields.Boolean()
+    created_at = fields.AwareDateTime(format="iso", allow_none=True)
+    last_fetched_at = fields.AwareDateTime(format="iso", allow_none=True)
 
 
-class CalendarFeedIssued(BaseSchema):
+class CalendarFeedIssued(OutSchema):
     url = fields.String(
-        required=True,
         metadata={"description": "The secret address. Shown once; only a hash is kept."},
     )
-    webcal_url = fields.String(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
+    webcal_url = fields.String()
+    created_at = fields.AwareDateTime(format="iso")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from backend.auth.models import User
+from backend.dates import local_today
 from backend.db import utcnow
 from backend.errors import NotFound
 from backend.extensions import db
@@ -21,7 +22,7 @@ from backend.reminders.models import CalendarFeed
 from backend.reminders.schedule import RunSeen
 from backend.routines import adherence as rules
 from backend.routines.models import Assignment, Routine
-from backend.routines.service import _live_schedules, local_today, starter_routine_ids
+from backend.routines.plan.service import live_schedules, starter_routine_ids
 from backend.runs.models import Run
 
 # The feed covers a week back (so a calendar keeps recent days) and eight weeks ahead.
@@ -43,7 +44,7 @@ def plans_between(
     if not runners:
         return {}
     schedules: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
-    for assignment in db.session.scalars(_live_schedules([r.id for r in runners], start, end)):
+    for assignment in db.session.scalars(live_schedules([r.id for r in runners], start, end)):
         schedules[assignment.runner_id].append(assignment)
     starter = starter_routine_ids()
     return {r.id: rules.plan_for_range(schedules[r.id], start, end, starter) for r in runners}

@@ -28,7 +28,7 @@ from backend.notifications.settings import settings_for_many
 from backend.reminders import schedule
 from backend.reminders.service import plans_between, runs_for_checkin
 from backend.routines.models import Routine
-from backend.routines.service import _sessions_by_runner_day as sessions_by_runner_day
+from backend.routines.plan.service import sessions_by_runner_day
 from backend.runs.models import Run
 from backend.runs.morning import RUN_NOUNS
 

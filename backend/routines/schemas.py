@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.pagination import PageArgs, page_schema
 from backend.routines.models import BODY_AREAS, DOSES, SIDES
-from backend.schemas import AwareDateTime, BaseSchema, require_one_of
+from backend.schemas import AwareDateTime, BaseSchema, OutSchema, require_one_of
 
 
 def _texts(max_items: int, max_len: int, min_items: int = 0, **kwargs: object) -> fields.List:
@@ -55,25 +55,24 @@ class ExercisePatch(_ExerciseFields):
         _not_empty(data)
 
 
-class ExerciseOut(BaseSchema):
-    id = fields.UUID(required=True)
-    slug = fields.String(required=True, allow_none=True)
-    name = fields.String(required=True)
-    summary = fields.String(required=True)
-    instructions = fields.List(fields.String(), required=True)
-    cues = fields.List(fields.String(), required=True)
-    safety = fields.List(fields.String(), required=True)
+class ExerciseOut(OutSchema):
+    id = fields.UUID()
+    slug = fields.String(allow_none=True)
+    name = fields.String()
+    summary = fields.String()
+    instructions = fields.List(fields.String())
+    cues = fields.List(fields.String())
+    safety = fields.List(fields.String())
     illustration = fields.String(
-        required=True,
         allow_none=True,
         metadata={"description": "Path of an SVG under the web app's root."},
     )
-    equipment = fields.String(required=True)
-    body_areas = fields.List(fields.String(), required=True)
-    builtin = fields.Boolean(required=True)
-    owner_id = fields.UUID(required=True, allow_none=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
-    updated_at = fields.AwareDateTime(format="iso", required=True)
+    equipment = fields.String()
+    body_areas = fields.List(fields.String())
+    builtin = fields.Boolean()
+    owner_id = fields.UUID(allow_none=True)
+    created_at = fields.AwareDateTime(format="iso")
+    updated_at = fields.AwareDateTime(format="iso")
 
 
 ExercisePage = page_schema(ExerciseOut, "ExercisePage")
@@ -127,41 +126,41 @@ class RoutinePatch(_RoutineFields):
         _not_empty(data)
 
 
-class StepOut(BaseSchema):
-    position = fields.Integer(required=True, metadata={"description": "1 for the first step."})
-    sets = fields.Integer(required=True)
-    reps = fields.Integer(required=True, allow_none=True)
-    seconds = fields.Integer(required=True, allow_none=True)
-    breaths = fields.Integer(required=True, allow_none=True)
-    side = fields.String(required=True, validate=validate.OneOf(SIDES))
-    rest_s = fields.Integer(required=True)
-    cues = fields.List(fields.String(), required=True)
-    exercise = fields.Nested(ExerciseOut, required=True)
+class StepOut(OutSchema):
+    position = fields.Integer(metadata={"description": "1 for the first step."})
+    sets = fields.Integer()
+    reps = fields.Integer(allow_none=True)
+    seconds = fields.Integer(allow_none=True)
+    breaths = fields.Integer(allow_none=True)
+    side = fields.String(validate=validate.OneOf(SIDES))
+    rest_s = fields.Integer()
+    cues = fields.List(fields.String())
+    exercise = fields.Nested(ExerciseOut)
 
 
-class RoutineBriefOut(BaseSchema):
-    id = fields.UUID(required=True)
-    slug = fields.String(required=True, allow_none=True)
-    name = fields.String(required=True)
-    description = fields.String(required=True)
-    estimated_minutes = fields.Integer(required=True)
-    builtin = fields.Boolean(required=True)
+class RoutineBriefOut(OutSchema):
+    id = fields.UUID()
+    slug = fields.String(allow_none=True)
+    name = fields.String()
+    description = fields.String()
+    estimated_minutes = fields.Integer()
+    builtin = fields.Boolean()
 
 
-class RoutineOut(BaseSchema):
-    id = fields.UUID(required=True)
-    slug = fields.String(required=True, allow_none=True)
-    name = fields.String(required=True)
-    purpose = fields.String(required=True)
-    description = fields.String(required=True)
-    safety = fields.List(fields.String(), required=True)
-    estimated_minutes = fields.Integer(required=True)
-    starter = fields.Boolean(required=True)
-    builtin = fields.Boolean(required=True)
-    owner_id = fields.UUID(required=True, allow_none=True)
-    steps = fields.List(fields.Nested(StepOut), required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
-    updated_at = fields.AwareDateTime(format="iso", required=True)
+class RoutineOut(OutSchema):
+    id = fields.UUID()
+    slug = fields.String(allow_none=True)
+    name = fields.String()
+    purpose = fields.String()
+    description = fields.String()
+    safety = fields.List(fields.String())
+    estimated_minutes = fields.Integer()
+    starter = fields.Boolean()
+    builtin = fields.Boolean()
+    owner_id = fields.UUID(allow_none=True)
+    steps = fields.List(fields.Nested(StepOut))
+    created_at = fields.AwareDateTime(format="iso")
+    updated_at = fields.AwareDateTime(format="iso")
 
 
 RoutinePage = page_schema(RoutineOut, "RoutinePage")
@@ -178,18 +177,16 @@ class TodayQueryArgs(BaseSchema):
     )
 
 
-class TodayItem(BaseSchema):
-    routine = fields.Nested(RoutineOut, required=True)
-    done = fields.Boolean(required=True)
-    session_id = fields.UUID(required=True, allow_none=True)
+class TodayItem(OutSchema):
+    routine = fields.Nested(RoutineOut)
+    done = fields.Boolean()
+    session_id = fields.UUID(allow_none=True)
 
 
-class TodayOut(BaseSchema):
-    date = fields.Date(required=True)
-    starter = fields.Boolean(
-        required=True, metadata={"description": "True when the starter programme applies."}
-    )
-    items = fields.List(fields.Nested(TodayItem), required=True)
+class TodayOut(OutSchema):
+    date = fields.Date()
+    starter = fields.Boolean(metadata={"description": "True when the starter programme applies."})
+    items = fields.List(fields.Nested(TodayItem))
 
 
 class RoutineSessionIn(BaseSchema):
@@ -199,15 +196,15 @@ class RoutineSessionIn(BaseSchema):
     notes = fields.String(validate=validate.Length(max=2000))
 
 
-class RoutineSessionOut(BaseSchema):
-    id = fields.UUID(required=True)
+class RoutineSessionOut(OutSchema):
+    id = fields.UUID()
     # null once the routine is gone (its author erased their account)
-    routine_id = fields.UUID(required=True, allow_none=True)
-    routine_name = fields.String(required=True)
-    completed_at = fields.AwareDateTime(format="iso", required=True)
-    local_date = fields.Date(required=True)
-    notes = fields.String(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
+    routine_id = fields.UUID(allow_none=True)
+    routine_name = fields.String()
+    completed_at = fields.AwareDateTime(format="iso")
+    local_date = fields.Date()
+    notes = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
 
 
 RoutineSessionPage = page_schema(RoutineSessionOut, "RoutineSessionPage")
@@ -253,17 +250,17 @@ def check_schedule(data: dict[str, object]) -> None:
         raise ValidationError("The end date cannot be before the start date.", "ends_on")
 
 
-class AssignmentOut(BaseSchema):
-    id = fields.UUID(required=True)
-    runner_id = fields.UUID(required=True)
-    routine_id = fields.UUID(required=True)
-    routine = fields.Nested(RoutineBriefOut, required=True)
-    weekdays = fields.List(fields.Integer(), required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True, allow_none=True)
-    assigned_by = fields.UUID(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
-    updated_at = fields.AwareDateTime(format="iso", required=True)
+class AssignmentOut(OutSchema):
+    id = fields.UUID()
+    runner_id = fields.UUID()
+    routine_id = fields.UUID()
+    routine = fields.Nested(RoutineBriefOut)
+    weekdays = fields.List(fields.Integer())
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+    assigned_by = fields.UUID()
+    created_at = fields.AwareDateTime(format="iso")
+    updated_at = fields.AwareDateTime(format="iso")
 
 
 AssignmentPage = page_schema(AssignmentOut, "AssignmentPage")

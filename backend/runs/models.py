@@ -20,22 +20,45 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime, utcnow
 
-SURFACES = ("track", "road", "treadmill", "trail", "grass", "woodchip", "sand", "other")
-WORKOUT_TYPES = ("easy", "long", "tempo", "intervals", "hills", "race", "walk", "other")
+# Values with the words the app shows for them; `make vocab` copies these into
+# frontend/js/vocab.js, so the form and the offline advice read the same source.
+SURFACE_LABELS = {
+    "track": "Track",
+    "road": "Road",
+    "treadmill": "Treadmill",
+    "trail": "Trail",
+    "grass": "Grass",
+    "woodchip": "Woodchip",
+    "sand": "Sand",
+    "other": "Other",
+}
+WORKOUT_TYPE_LABELS = {
+    "easy": "Easy",
+    "long": "Long",
+    "tempo": "Tempo",
+    "intervals": "Intervals",
+    "hills": "Hills",
+    "race": "Race",
+    "walk": "Walk",
+    "other": "Other",
+}
+STIFFNESS_AREA_LABELS = {
+    "low_back": "Low back",
+    "mid_back": "Mid back",
+    "upper_back": "Upper back",
+    "neck": "Neck",
+    "hips": "Hips",
+    "glutes": "Glutes",
+    "hamstrings": "Hamstrings",
+    "quads": "Quads",
+    "calves": "Calves",
+    "other": "Somewhere else",
+}
+SURFACES = tuple(SURFACE_LABELS)
+WORKOUT_TYPES = tuple(WORKOUT_TYPE_LABELS)
 TERRAINS = ("flat", "rolling", "hilly")
 SOURCES = ("typed", "file")
-STIFFNESS_AREAS = (
-    "low_back",
-    "mid_back",
-    "upper_back",
-    "neck",
-    "hips",
-    "glutes",
-    "hamstrings",
-    "quads",
-    "calves",
-    "other",
-)
+STIFFNESS_AREAS = tuple(STIFFNESS_AREA_LABELS)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from backend.pagination import PageArgs, page_schema
 from backend.runs.models import SOURCES, STIFFNESS_AREAS, SURFACES, TERRAINS, WORKOUT_TYPES
 from backend.runs.triage import LEVELS, RED_FLAGS
-from backend.schemas import AwareDateTime, BaseSchema
+from backend.schemas import AwareDateTime, BaseSchema, OutSchema
 
 
 def _subset(choices: tuple[str, ...]) -> fields.List:
@@ -73,69 +73,68 @@ class RunQueryArgs(PageArgs):
     to = fields.Date(load_default=None, allow_none=False)
 
 
-class LowHigh(BaseSchema):
-    low = fields.Float(required=True)
-    high = fields.Float(required=True)
+class LowHigh(OutSchema):
+    low = fields.Float()
+    high = fields.Float()
 
 
-class EstimateOut(BaseSchema):
-    steps = fields.Nested(LowHigh, required=True)
-    force_per_step_bw = fields.Nested(LowHigh, required=True)
+class EstimateOut(OutSchema):
+    optional_fields = ("force_per_step_kg", "total_load_kg")
+    steps = fields.Nested(LowHigh)
+    force_per_step_bw = fields.Nested(LowHigh)
     force_per_step_kg = fields.Nested(LowHigh)
     total_load_kg = fields.Nested(LowHigh)
 
 
-class AdviceOut(BaseSchema):
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    message = fields.String(required=True)
+class AdviceOut(OutSchema):
+    level = fields.String(validate=validate.OneOf(LEVELS))
+    message = fields.String()
     emergency_number = fields.String(
         allow_none=True,
-        required=True,
         metadata={"description": "The configured number to call; null: the device's own"},
     )
 
 
-class RunOut(BaseSchema):
-    id = fields.UUID(required=True)
-    started_at = fields.AwareDateTime(format="iso", required=True)
-    local_date = fields.Date(required=True)
-    distance_km = fields.Float(required=True)
-    duration_s = fields.Integer(required=True)
-    surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
-    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
-    stiffness = fields.Integer(required=True, allow_none=True)
-    stiffness_areas = fields.List(fields.String(), required=True)
-    red_flags = fields.List(fields.String(), required=True)
-    notes = fields.String(required=True)
+class RunOut(OutSchema):
+    id = fields.UUID()
+    started_at = fields.AwareDateTime(format="iso")
+    local_date = fields.Date()
+    distance_km = fields.Float()
+    duration_s = fields.Integer()
+    surface = fields.String(validate=validate.OneOf(SURFACES))
+    workout_type = fields.String(validate=validate.OneOf(WORKOUT_TYPES))
+    stiffness = fields.Integer(allow_none=True)
+    stiffness_areas = fields.List(fields.String())
+    red_flags = fields.List(fields.String())
+    notes = fields.String()
     body_weight_kg = fields.Float(
         allow_none=True,
-        required=True,
         metadata={"description": "The body weight the figures use: as logged with the run"},
     )
-    morning_stiffness = fields.Integer(required=True, allow_none=True)
-    morning_at = fields.AwareDateTime(format="iso", required=True, allow_none=True)
+    morning_stiffness = fields.Integer(allow_none=True)
+    morning_at = fields.AwareDateTime(format="iso", allow_none=True)
     morning_course = fields.String(
-        required=True, allow_none=True, validate=validate.OneOf(("passing", "lingering"))
+        allow_none=True, validate=validate.OneOf(("passing", "lingering"))
     )
-    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
-    title = fields.String(required=True, allow_none=True)
-    utc_offset_min = fields.Integer(required=True, allow_none=True)
-    moving_s = fields.Integer(required=True, allow_none=True)
-    elapsed_s = fields.Integer(required=True, allow_none=True)
-    elevation_gain_m = fields.Float(required=True, allow_none=True)
-    elevation_loss_m = fields.Float(required=True, allow_none=True)
-    avg_cadence_spm = fields.Float(required=True, allow_none=True)
-    terrain = fields.String(required=True, allow_none=True, validate=validate.OneOf(TERRAINS))
-    uphill_share = fields.Float(required=True, allow_none=True)
-    downhill_share = fields.Float(required=True, allow_none=True)
-    estimate = fields.Nested(EstimateOut, required=True)
-    advice = fields.Nested(AdviceOut, required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
-    updated_at = fields.AwareDateTime(format="iso", required=True)
+    source = fields.String(validate=validate.OneOf(SOURCES))
+    title = fields.String(allow_none=True)
+    utc_offset_min = fields.Integer(allow_none=True)
+    moving_s = fields.Integer(allow_none=True)
+    elapsed_s = fields.Integer(allow_none=True)
+    elevation_gain_m = fields.Float(allow_none=True)
+    elevation_loss_m = fields.Float(allow_none=True)
+    avg_cadence_spm = fields.Float(allow_none=True)
+    terrain = fields.String(allow_none=True, validate=validate.OneOf(TERRAINS))
+    uphill_share = fields.Float(allow_none=True)
+    downhill_share = fields.Float(allow_none=True)
+    estimate = fields.Nested(EstimateOut)
+    advice = fields.Nested(AdviceOut)
+    created_at = fields.AwareDateTime(format="iso")
+    updated_at = fields.AwareDateTime(format="iso")
 
 
 RunPage = page_schema(RunOut, "RunPage")
 
 
-class AwaitingRuns(BaseSchema):
-    items = fields.List(fields.Nested(RunOut), required=True)
+class AwaitingRuns(OutSchema):
+    items = fields.List(fields.Nested(RunOut))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from backend.auth.models import User
 from backend.dates import local_date_of
 from backend.db import utcnow
-from backend.errors import Conflict, NotFound, Unprocessable
+from backend.errors import Conflict, NotFound, Unprocessable, field_error
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.pagination import paginate
@@ -121,11 +121,10 @@ def answer_morning(user: User, run_id: uuid.UUID, data: dict[str, Any]) -> tuple
     now = utcnow()
     at = data.get("morning_at") or now
     if at < run.started_at or at > now + _CLOCK_SLACK:
-        raise Unprocessable(
+        raise field_error(
+            "morning_at",
+            "Must be after the run started and not in the future.",
             "The answer must be given after the run and not in the future.",
-            errors={
-                "json": {"morning_at": ["Must be after the run started and not in the future."]}
-            },
         )
     run.morning_stiffness, run.morning_at = value, at
     db.session.commit()

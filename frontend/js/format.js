@@ -1,60 +1,16 @@
 // Labels, units and dates shared by the views.
 
-export const SURFACES = [
-  ["track", "Track"],
-  ["road", "Road"],
-  ["treadmill", "Treadmill"],
-  ["trail", "Trail"],
-  ["grass", "Grass"],
-  ["woodchip", "Woodchip"],
-  ["sand", "Sand"],
-  ["other", "Other"],
-];
+import {
+  FASTEST_S_PER_KM,
+  LEVELS,
+  RED_FLAGS,
+  SAFETY_NET,
+  SLOWEST_RUN_S_PER_KM,
+  SLOWEST_WALK_S_PER_KM,
+} from "./vocab.js";
 
-export const WORKOUTS = [
-  ["easy", "Easy"],
-  ["long", "Long"],
-  ["tempo", "Tempo"],
-  ["intervals", "Intervals"],
-  ["hills", "Hills"],
-  ["race", "Race"],
-  ["walk", "Walk"],
-  ["other", "Other"],
-];
-
-export const AREAS = [
-  ["low_back", "Low back"],
-  ["mid_back", "Mid back"],
-  ["upper_back", "Upper back"],
-  ["neck", "Neck"],
-  ["hips", "Hips"],
-  ["glutes", "Glutes"],
-  ["hamstrings", "Hamstrings"],
-  ["quads", "Quads"],
-  ["calves", "Calves"],
-  ["other", "Somewhere else"],
-];
-
-// The questions are worded as the runner would feel it; tiers follow the practitioner's model.
-export const RED_FLAGS = [
-  ["saddle_numbness", "Numbness around the groin, buttocks or inner thighs", "emergency"],
-  ["bladder_bowel_change", "New trouble controlling or passing urine or stools", "emergency"],
-  ["both_legs", "Numbness, tingling or weakness in both legs (not muscle soreness)", "emergency"],
-  ["fever", "Fever or feeling unwell with the back pain", "urgent"],
-  ["weight_loss", "Weight loss you can't explain", "urgent"],
-  ["night_pain", "Pain that wakes you at night or doesn't ease with rest", "urgent"],
-  ["leg_weakness_worsening", "Leg weakness that is getting worse (a foot that drags or catches)", "urgent"],
-  ["sharp_pain", "Sharp pain (not just tightness)", "see_professional"],
-  ["shooting_pain_leg", "Pain shooting down a leg", "see_professional"],
-  ["leg_numbness", "Numbness or tingling in a leg", "see_professional"],
-  ["leg_weakness", "A leg feels weak", "see_professional"],
-];
-
-const LEVEL_ORDER = ["none", "see_professional", "urgent", "emergency"];
-
-// Said with every piece of advice short of the emergency one (same words as the server).
-export const SAFETY_NET =
-  "Get emergency care at once if numbness reaches the groin, buttocks or inner thighs, if bladder or bowel control changes, or if symptoms appear in both legs.";
+// Values, labels and red-flag tiers come from the server's source through vocab.js.
+export { AREAS, RED_FLAGS, SAFETY_NET, SURFACES, WORKOUTS } from "./vocab.js";
 
 export const NOT_MEDICAL_ADVICE = "Limber does not diagnose and is not medical advice.";
 
@@ -114,14 +70,12 @@ export function trendDetail(trend) {
 export function triage(flags) {
   let level = "none";
   for (const [value, , tier] of RED_FLAGS) {
-    if (flags.includes(value) && LEVEL_ORDER.indexOf(tier) > LEVEL_ORDER.indexOf(level)) level = tier;
+    if (flags.includes(value) && LEVELS.indexOf(tier) > LEVELS.indexOf(level)) level = tier;
   }
   return level;
 }
 
-// Plausible paces, as the server checks them: 2:30-20:00 min/km running, walks up to 30:00.
-const FASTEST_S_PER_KM = 150;
-const SLOWEST_S_PER_KM = { run: 20 * 60, walk: 30 * 60 };
+// Plausible paces, as the server checks them (limits from vocab.js).
 
 function paceText(secondsPerKm) {
   const total = Math.round(secondsPerKm);
@@ -133,7 +87,7 @@ export function paceProblem(km, seconds, workoutType) {
   if (!km || !seconds) return null;
   const pace = seconds / km;
   const walking = workoutType === "walk";
-  const slowest = walking ? SLOWEST_S_PER_KM.walk : SLOWEST_S_PER_KM.run;
+  const slowest = walking ? SLOWEST_WALK_S_PER_KM : SLOWEST_RUN_S_PER_KM;
   if (pace >= FASTEST_S_PER_KM && pace <= slowest) return null;
   return `That is a pace of ${paceText(pace)} min/km; for ${walking ? "a walk" : "a run"} it should be between ${paceText(FASTEST_S_PER_KM)} and ${paceText(slowest)} min/km. Check the distance and the time.`;
 }

@@ -5,7 +5,7 @@
 //   every module they import statically, and the pictures the stylesheet uses. The
 //   service worker installs these.
 // - LATER: every other file, which the service worker keeps once the page is idle
-//   (js/idle.js asks), so the whole app still opens offline.
+//   (js/serviceworker.js asks), so the whole app still opens offline.
 // `node frontend/tools/precache.mjs --check` fails if sw.js is out of date.
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 const front = join(dirname(fileURLToPath(import.meta.url)), "..");
 const skipDirs = new Set(["tools"]);
 // index.html is cached as "/" (the server redirects /index.html there).
-const skipFiles = [/^index\.html$/, /^sw\.js$/, /\.LICENSE\.txt$/, /^\.gitignore$/, /\.md$/, /^img\/icons\/source\//, /^vendor\/uplot/];
+const skipFiles = [/^index\.html$/, /^css\/parts\//, /^sw\.js$/, /\.LICENSE\.txt$/, /^\.gitignore$/, /\.md$/, /^img\/icons\/source\//, /^vendor\/uplot/];
 // The views someone sees first: signed out, a runner's home, a practitioner's home.
 const FIRST_VIEWS = ["js/views/signin.js", "js/views/today.js", "js/views/roster.js"];
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.routines.content import load_builtin
-from backend.routines.service import starter_routine_ids
+from backend.routines.plan.service import starter_routine_ids
 from tests.practice.support import link
 from tests.support import Api
 

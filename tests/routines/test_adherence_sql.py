@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from backend.extensions import db
-from backend.routines.service import adherence_for, adherence_for_many, sessions_by_day
+from backend.routines.plan.service import adherence_for, adherence_for_many, sessions_by_day
 from tests.routines.conftest import LONG_AGO
 
 MONDAY = date(2026, 11, 16)

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from backend.auth.models import User
+from backend.dates import local_today
 from backend.practice.service import revoke_practitioner
 from backend.routines.models import Assignment
-from backend.routines.service import local_today
 from tests.routines.conftest import exercise_body, routine_body
 
 ASSIGNMENT_KEYS = {

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from backend.auth.passwords import MAX_LENGTH
-from backend.schemas import BaseSchema
+from backend.schemas import BaseSchema, OutSchema
 
 
 class PasswordIn(BaseSchema):
@@ -31,48 +31,47 @@ class NewPasskeyIn(CredentialIn):
     name = fields.String(validate=validate.Length(max=60), allow_none=True)
 
 
-class OptionsOut(BaseSchema):
+class OptionsOut(OutSchema):
     # PublicKeyCredentialCreationOptionsJSON or ...RequestOptionsJSON, for the browser.
-    options = fields.Dict(keys=fields.String(), required=True)
+    options = fields.Dict(keys=fields.String())
 
 
-class PasskeyOut(BaseSchema):
-    id = fields.UUID(required=True)
-    name = fields.String(required=True)
-    created_at = fields.AwareDateTime(format="iso", required=True)
-    last_used_at = fields.AwareDateTime(format="iso", allow_none=True, required=True)
+class PasskeyOut(OutSchema):
+    id = fields.UUID()
+    name = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
+    last_used_at = fields.AwareDateTime(format="iso", allow_none=True)
 
 
-class AuthenticatorAppOut(BaseSchema):
-    created_at = fields.AwareDateTime(format="iso", required=True)
+class AuthenticatorAppOut(OutSchema):
+    created_at = fields.AwareDateTime(format="iso")
 
 
-class TwoStepOut(BaseSchema):
-    required = fields.Boolean(required=True)
-    passkeys_available = fields.Boolean(required=True)
-    passkeys = fields.List(fields.Nested(PasskeyOut), required=True)
-    authenticator_app = fields.Nested(AuthenticatorAppOut, allow_none=True, required=True)
-    recovery_codes_left = fields.Integer(required=True)
+class TwoStepOut(OutSchema):
+    required = fields.Boolean()
+    passkeys_available = fields.Boolean()
+    passkeys = fields.List(fields.Nested(PasskeyOut))
+    authenticator_app = fields.Nested(AuthenticatorAppOut, allow_none=True)
+    recovery_codes_left = fields.Integer()
 
 
-class RecoveryCodesOut(BaseSchema):
+class RecoveryCodesOut(OutSchema):
     # Shown once: only their hashes are kept. Empty when earlier codes still stand.
-    recovery_codes = fields.List(fields.String(), required=True)
+    recovery_codes = fields.List(fields.String())
 
 
 class NewPasskeyOut(RecoveryCodesOut):
     passkey = fields.Nested(PasskeyOut, required=True)
 
 
-class TotpSetupOut(BaseSchema):
-    secret = fields.String(required=True)
-    otpauth_uri = fields.String(required=True)
+class TotpSetupOut(OutSchema):
+    secret = fields.String()
+    otpauth_uri = fields.String()
 
 
-class PendingOut(BaseSchema):
-    second_step = fields.Boolean(required=True)
+class PendingOut(OutSchema):
+    second_step = fields.Boolean()
     methods = fields.List(
         fields.String(validate=validate.OneOf(["passkey", "authenticator_app", "recovery_code"])),
-        required=True,
     )
-    expires_at = fields.AwareDateTime(format="iso", required=True)
+    expires_at = fields.AwareDateTime(format="iso")

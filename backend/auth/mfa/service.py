@@ -47,7 +47,7 @@ from backend.auth.mfa.models import (
 )
 from backend.auth.models import AuthSession, User
 from backend.db import utcnow
-from backend.errors import Conflict, DomainError, NotFound, Unprocessable
+from backend.errors import Conflict, DomainError, NotFound, field_error
 from backend.extensions import db
 
 PENDING_KEY = "two_step"
@@ -159,7 +159,7 @@ def overview(user: User) -> dict[str, Any]:
 
 def check_password(user: User, password: str) -> None:
     if not passwords.verify(auth_service.hasher(), user.password_hash, password):
-        raise Unprocessable(errors={"json": {"password": ["This is not your password."]}})
+        raise field_error("password", "This is not your password.")
 
 
 def _replace_recovery_codes(user_id: uuid.UUID) -> list[str]:
@@ -305,9 +305,7 @@ def add_passkey(
             expected_origin=rp.origins,
         )
     except _BAD_CREDENTIAL as exc:
-        raise Unprocessable(
-            errors={"json": {"credential": ["This passkey could not be checked. Try again."]}}
-        ) from exc
+        raise field_error("credential", "This passkey could not be checked. Try again.") from exc
     had_factors = factor_count(user.id) > 0
     passkey = Passkey(
         user_id=user.id,
@@ -358,9 +356,7 @@ def totp_confirm(user: User, code: str) -> list[str]:
     if step is None:
         _count_failure(row)
         db.session.commit()
-        raise Unprocessable(
-            errors={"json": {"code": ["That code didn't work. Check the app and try again."]}}
-        )
+        raise field_error("code", "That code didn't work. Check the app and try again.")
     _consume(row)
     had_factors = factor_count(user.id) > 0
     db.session.add(TotpFactor(user_id=user.id, secret=row.totp_secret, last_step=step))
@@ -481,7 +477,7 @@ def _refuse(row: TwoStepChallenge, field: str, message: str) -> NoReturn:
     if row.attempts >= rules.MAX_SIGN_IN_TRIES:
         session.pop(PENDING_KEY, None)
         raise SignInAgain(_SIGN_IN_AGAIN["too_many_tries"])
-    raise Unprocessable(errors={"json": {field: [message]}})
+    raise field_error(field, message)
 
 
 def _finish(row: TwoStepChallenge) -> User:

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from backend.extensions import db
+from backend.routines.library.service import set_steps
 from backend.routines.models import Exercise, Routine
-from backend.routines.service import set_steps
 
 CONTENT_FILE = Path(__file__).with_name("builtin.json")
 

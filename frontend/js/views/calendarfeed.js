@@ -14,26 +14,6 @@ export function calendarSection() {
     body,
   );
 
-  function shown(issued) {
-    const input = h("input", { id: "cal-url", type: "text", readonly: true, value: issued.url, "aria-describedby": "cal-hint" });
-    const copy = h("button", { type: "button", class: "btn btn-secondary" }, "Copy address");
-    const status = h("div", {});
-    copy.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(issued.url);
-        status.replaceChildren(notice("success", "Copied."));
-      } catch {
-        input.select();
-        status.replaceChildren(notice("info", "Select the address and copy it."));
-      }
-    });
-    return [
-      h("div", { class: "field" }, h("label", { for: "cal-url" }, "Your private calendar address"), input, h("p", { class: "hint", id: "cal-hint" }, "Keep it to yourself: anyone with it can see your plan. It is shown only now.")),
-      h("p", { class: "row" }, copy, h("a", { class: "btn btn-secondary", href: issued.webcal_url }, "Open in calendar app")),
-      status,
-    ];
-  }
-
   async function refresh(issued = null, message = null) {
     let state;
     try {
@@ -79,4 +59,25 @@ export function calendarSection() {
 
   refresh();
   return box;
+}
+
+/** The address, shown once, with a copy button. */
+function shown(issued) {
+  const input = h("input", { id: "cal-url", type: "text", readonly: true, value: issued.url, "aria-describedby": "cal-hint" });
+  const copy = h("button", { type: "button", class: "btn btn-secondary" }, "Copy address");
+  const status = h("div", {});
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(issued.url);
+      status.replaceChildren(notice("success", "Copied."));
+    } catch {
+      input.select();
+      status.replaceChildren(notice("info", "Select the address and copy it."));
+    }
+  });
+  return [
+    h("div", { class: "field" }, h("label", { for: "cal-url" }, "Your private calendar address"), input, h("p", { class: "hint", id: "cal-hint" }, "Keep it to yourself: anyone with it can see your plan. It is shown only now.")),
+    h("p", { class: "row" }, copy, h("a", { class: "btn btn-secondary", href: issued.webcal_url }, "Open in calendar app")),
+    status,
+  ];
 }

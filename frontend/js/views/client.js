@@ -13,12 +13,7 @@ const LEVEL_TEXT = {
   urgent: "Urgent",
   see_professional: "Needs assessment",
   warning: "Warning",
-  info: "Note",
 };
-
-function alertText(a) {
-  return a.message;
-}
 
 async function alertsSection(clientId) {
   const box = h("section", { class: "card", "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title" }, "Open alerts"));
@@ -35,8 +30,8 @@ async function alertsSection(clientId) {
   }
   const ul = h("ul", { class: "plain-list" });
   // The most serious first; beyond a few, the rest fold away so the charts stay in view.
-  const rank = { emergency: 0, urgent: 1, see_professional: 2, warning: 3, info: 4 };
-  items.sort((x, y) => (rank[x.level] ?? 5) - (rank[y.level] ?? 5));
+  const rank = { emergency: 0, urgent: 1, see_professional: 2, warning: 3 };
+  items.sort((x, y) => rank[x.level] - rank[y.level]);
   const more = h("ul", { class: "plain-list" });
   for (const [i, a] of items.entries()) {
     const list = i < 3 ? ul : more;
@@ -44,7 +39,7 @@ async function alertsSection(clientId) {
     const li = h(
       "li",
       { class: `alert-item alert-${level}` },
-      h("div", {}, h("strong", {}, LEVEL_TEXT[level] || String(level).replace(/_/g, " ")), " · ", alertText(a), h("p", { class: "muted" }, formatDateTime(a.created_at))),
+      h("div", {}, h("strong", {}, LEVEL_TEXT[level]), " · ", a.message, h("p", { class: "muted" }, formatDateTime(a.created_at))),
       h("button", {
         type: "button",
         class: "btn btn-secondary btn-small",
@@ -52,7 +47,7 @@ async function alertsSection(clientId) {
           e.target.disabled = true;
           try {
             await api.post(`/alerts/${a.id}/ack`);
-            li.replaceChildren(h("p", { class: "muted" }, `Acknowledged: ${alertText(a)}`));
+            li.replaceChildren(h("p", { class: "muted" }, `Acknowledged: ${a.message}`));
           } catch (err) {
             e.target.disabled = false;
             li.appendChild(notice("error", err.message));
@@ -68,12 +63,11 @@ async function alertsSection(clientId) {
 }
 
 function assignmentsSection(clientId, assignments, routines, onChange) {
-  const nameOf = (id) => (routines.find((r) => r.id === id) || {}).name || "Routine";
   const box = h("section", { class: "card", "aria-labelledby": "assign-title" }, h("h2", { id: "assign-title" }, "Assigned routines"));
   const ul = h("ul", { class: "plain-list" });
   for (const a of assignments) {
-    const days = (a.weekdays || []).slice().sort().map((d) => WEEKDAYS[d]).join(", ");
-    const routineName = (a.routine && a.routine.name) || nameOf(a.routine_id);
+    const days = a.weekdays.slice().sort().map((d) => WEEKDAYS[d]).join(", ");
+    const routineName = a.routine.name;
     ul.appendChild(
       h(
         "li",
@@ -132,10 +126,10 @@ async function notesSection(clientId) {
   const box = h("section", { class: "card no-print", "aria-labelledby": "notes-title" }, h("h2", { id: "notes-title" }, "Private notes"), h("p", { class: "muted" }, "Only you can see these."));
   const ul = h("ul", { class: "plain-list notes-list" });
   const addNote = (n) =>
-    ul.prepend(h("li", {}, h("p", { class: "muted" }, formatDateTime(n.created_at)), h("p", {}, n.body || n.text || "")));
+    ul.prepend(h("li", {}, h("p", { class: "muted" }, formatDateTime(n.created_at)), h("p", {}, n.body)));
   try {
     const data = await api.get(`/clients/${clientId}/notes`, { limit: 50 });
-    [...(data.items || [])].reverse().forEach(addNote);
+    [...data.items].reverse().forEach(addNote);
   } catch (err) {
     box.append(h("p", { class: "muted" }, err.message));
   }

@@ -10,12 +10,12 @@ export async function loadClient(id, days = 84) {
     api.get(`/clients/${id}/progress`, q),
     api.all(`/clients/${id}/runs`, q),
     api.all(`/clients/${id}/sessions`, q).catch(() => []),
-    api.get(`/clients/${id}/assignments`).then((d) => d.items || []).catch(() => []),
+    api.get(`/clients/${id}/assignments`).then((d) => d.items).catch(() => []),
     api.get(`/clients/${id}/outcomes`).catch(() => ({ instruments: [], schedule: null })),
   ]);
   return { client, progress, runs, sessions, assignments, outcomes, range: q };
 }
 
 export function clientName(client) {
-  return client.display_name || (client.client && client.client.display_name) || client.email || "Client";
+  return client.display_name;
 }

@@ -57,6 +57,43 @@ async function sharedFiles() {
   return files;
 }
 
+function privacyCard() {
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "import-privacy" },
+    h("h2", { id: "import-privacy" }, "What Limber keeps"),
+    h("p", {}, "Only the figures: when the run started, distance, moving and total time, climb and descent, terrain, and cadence where the watch recorded it."),
+    h("p", {}, "The GPS track itself is not stored. Its start and end would show where you live, so it is read once and dropped."),
+    h("p", {}, "Imported runs arrive without a stiffness score. Today asks how your back felt, and they count in your stiffness figures once you answer."),
+  );
+}
+
+/** Shows the job as it runs, until it ends or the view closes. */
+async function follow(job, status, ctx) {
+  const bar = h("progress", { max: Math.max(job.total, 1), value: job.processed, "aria-label": "Import progress" });
+  const line = h("p", {}, "Starting…");
+  const list = h("div");
+  status.replaceChildren(bar, line, list);
+  while (ctx.isCurrent()) {
+    bar.max = Math.max(job.total, 1);
+    bar.value = job.processed;
+    line.textContent = job.status === "done"
+      ? `Done: ${summary(job)}`
+      : job.status === "failed"
+        ? job.message || "The import stopped."
+        : `${job.processed} of ${job.total || "?"} files read…`;
+    list.replaceChildren(results(job));
+    if (job.status === "done" || job.status === "failed") break;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    try {
+      job = await api.get(`/imports/${job.id}`);
+    } catch (err) {
+      line.textContent = err.offline ? "No connection; the import goes on and shows here when you return." : err.message;
+      break;
+    }
+  }
+}
+
 export async function render(root, ctx) {
   const input = h("input", { type: "file", id: "import-files", name: "files", multiple: true, accept: ".gpx,.tcx,.fit,.gz,.zip" });
   const button = h("button", { type: "submit", class: "btn btn-primary" }, "Import");
@@ -72,43 +109,10 @@ export async function render(root, ctx) {
     button,
     status,
   );
-  const privacy = h(
-    "section",
-    { class: "card", "aria-labelledby": "import-privacy" },
-    h("h2", { id: "import-privacy" }, "What Limber keeps"),
-    h("p", {}, "Only the figures: when the run started, distance, moving and total time, climb and descent, terrain, and cadence where the watch recorded it."),
-    h("p", {}, "The GPS track itself is not stored. Its start and end would show where you live, so it is read once and dropped."),
-    h("p", {}, "Imported runs arrive without a stiffness score. Today asks how your back felt, and they count in your stiffness figures once you answer."),
-  );
+  const privacy = privacyCard();
   root.append(
     h("section", {}, h("div", { class: "view-head" }, h("h1", {}, "Import runs"), h("a", { href: "/settings" }, "Back to settings")), form, privacy),
   );
-
-  async function follow(job) {
-    const bar = h("progress", { max: Math.max(job.total, 1), value: job.processed, "aria-label": "Import progress" });
-    const line = h("p", {}, "Starting…");
-    const list = h("div");
-    status.replaceChildren(bar, line, list);
-    while (ctx.isCurrent()) {
-      bar.max = Math.max(job.total, 1);
-      bar.value = job.processed;
-      line.textContent = job.status === "done"
-        ? `Done: ${summary(job)}`
-        : job.status === "failed"
-          ? job.message || "The import stopped."
-          : `${job.processed} of ${job.total || "?"} files read…`;
-      list.replaceChildren(results(job));
-      if (job.status === "done" || job.status === "failed") break;
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      try {
-        job = await api.get(`/imports/${job.id}`);
-      } catch (err) {
-        line.textContent = err.offline ? "No connection; the import goes on and shows here when you return." : err.message;
-        break;
-      }
-    }
-    button.disabled = false;
-  }
 
   async function send(files) {
     if (!files.length) {
@@ -120,7 +124,8 @@ export async function render(root, ctx) {
     button.disabled = true;
     status.replaceChildren(h("p", {}, `Sending ${plural(files.length, "file")}…`));
     try {
-      await follow(await upload("/imports", data));
+      await follow(await upload("/imports", data), status, ctx);
+      button.disabled = false;
     } catch (err) {
       button.disabled = false;
       status.replaceChildren(notice("error", err.message));

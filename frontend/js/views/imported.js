@@ -12,6 +12,15 @@ function skip(id) {
   localStorage.setItem(SKIPPED_KEY, JSON.stringify([...ids].slice(-500)));
 }
 
+function runLabel(run, user) {
+  return [
+    formatDate(run.started_at),
+    formatDistance(run.distance_km, user),
+    run.terrain ? TERRAIN_WORD[run.terrain] : null,
+    run.title,
+  ].filter(Boolean).join(" · ");
+}
+
 /** Imported runs wait for the runner's stiffness: one quick 0–10 each, or skip. */
 export function importedPrompt(runs, ctx) {
   const heading = h("h2", { id: "imported-title" }, `${plural(runs.length, "imported run")}: how did your back feel?`);
@@ -29,12 +38,7 @@ export function importedPrompt(runs, ctx) {
     else heading.textContent = `${plural(n, "imported run")}: how did your back feel?`;
   };
   for (const run of runs) {
-    const label = [
-      formatDate(run.started_at),
-      formatDistance(run.distance_km, ctx.user),
-      run.terrain ? TERRAIN_WORD[run.terrain] : null,
-      run.title,
-    ].filter(Boolean).join(" · ");
+    const label = runLabel(run, ctx.user);
     const selectId = `stiff-${run.id}`;
     const select = h(
       "select",

@@ -3,7 +3,7 @@ import { h, notice, uid } from "../dom.js";
 
 export const title = "Invite";
 
-export async function render(root, ctx) {
+export async function render(root) {
   const body = h("div", {});
   root.append(h("section", { class: "narrow" }, h("h1", {}, "Invite a client"), h("p", {}, "Give new clients this code, or send them the link. They join when they create an account, or later in their settings."), body));
 

@@ -68,17 +68,10 @@ function stepRow(exercises, step, index) {
   return row;
 }
 
-function routineForm(routine, exercises, onDone) {
-  const r = routine || {};
-  const name = field("Name", { name: "name", value: r.name || "", required: true });
-  const purpose = field("Purpose", { name: "purpose", value: r.purpose || "" }, { hint: "One line: what it is for." });
-  const description = field("Description", { tag: "textarea", name: "description", rows: 2 });
-  description.input.value = r.description || "";
-  const minutes = field("Minutes", { name: "estimated_minutes", inputmode: "numeric", value: r.estimated_minutes ?? "" });
-  const safety = field("Before you start", { tag: "textarea", name: "safety", rows: 2 }, { hint: "Safety notes, one per line." });
-  safety.input.value = (r.safety || []).join("\n");
+/** The steps of a routine: rows to edit, a button to add one, and what they hold now. */
+function stepsEditor(exercises, initial) {
   const stepsBox = h("div", {});
-  const steps = [...(r.steps || [])].sort((a, b) => a.position - b.position);
+  const steps = [...initial].sort((a, b) => a.position - b.position);
   const redraw = () => {
     clear(stepsBox);
     steps.forEach((s, i) => stepsBox.appendChild(stepRow(exercises, s, i)));
@@ -109,6 +102,19 @@ function routineForm(routine, exercises, onDone) {
     stepsBox.lastElementChild.querySelector("select").focus();
   });
   redraw();
+  return { stepsBox, add, collect };
+}
+
+function routineForm(routine, exercises, onDone) {
+  const r = routine || {};
+  const name = field("Name", { name: "name", value: r.name || "", required: true });
+  const purpose = field("Purpose", { name: "purpose", value: r.purpose || "" }, { hint: "One line: what it is for." });
+  const description = field("Description", { tag: "textarea", name: "description", rows: 2 });
+  description.input.value = r.description || "";
+  const minutes = field("Minutes", { name: "estimated_minutes", inputmode: "numeric", value: r.estimated_minutes ?? "" });
+  const safety = field("Before you start", { tag: "textarea", name: "safety", rows: 2 }, { hint: "Safety notes, one per line." });
+  safety.input.value = (r.safety || []).join("\n");
+  const { stepsBox, add, collect } = stepsEditor(exercises, r.steps || []);
   const msg = h("div", { class: "form-message" });
   const form = h(
     "form",

@@ -37,7 +37,6 @@ function micWords(q) {
 
 /** One sentence about an instrument's change since the first answers. */
 export function changeSentence(inst, who = "your") {
-  const q = inst.questionnaire;
   const first = inst.baseline;
   const last = inst.latest;
   if (inst.responses.length < 2) {
@@ -142,11 +141,8 @@ function mondayOf(iso) {
   return addDays(iso, -weekdayOf(iso));
 }
 
-/**
- * Week by week on one time axis: runs, stiffness, routines done of planned, and each
- * questionnaire's score that week, so changes in scores can be set against the training.
- */
-export function weeklyOutcomes(progress, sessions, assignments, outcomes, range) {
+/** One row a week with runs, routines or a score: the figures the table shows. */
+function weeklyRows(progress, sessions, assignments, instruments, range) {
   const weeks = [];
   for (let w = mondayOf(range.from); w <= range.to; w = addDays(w, 7)) weeks.push(w);
   const stiff = new Map(((progress.stiffness && progress.stiffness.weekly) || []).map((x) => [x.week_start, x]));
@@ -156,13 +152,12 @@ export function weeklyOutcomes(progress, sessions, assignments, outcomes, range)
     const w = mondayOf(d);
     doneByWeek.set(w, (doneByWeek.get(w) || 0) + 1);
   }
-  const instruments = (outcomes.instruments || []).filter((i) => i.questionnaire.scoring.mic_points != null);
   const scoreByWeek = instruments.map((inst) => {
     const m = new Map();
     for (const p of inst.responses) m.set(mondayOf(p.local_date), p);
     return m;
   });
-  const rows = weeks
+  return weeks
     .map((w) => {
       let planned = 0;
       for (let i = 0; i < 7; i += 1) {
@@ -173,6 +168,15 @@ export function weeklyOutcomes(progress, sessions, assignments, outcomes, range)
       return { w, runs: st ? st.runs : 0, mean: st ? st.mean : null, done: doneByWeek.get(w) || 0, planned, scores: scoreByWeek.map((m) => m.get(w)) };
     })
     .filter((r) => r.runs || r.done || r.planned || r.scores.some(Boolean));
+}
+
+/**
+ * Week by week on one time axis: runs, stiffness, routines done of planned, and each
+ * questionnaire's score that week, so changes in scores can be set against the training.
+ */
+export function weeklyOutcomes(progress, sessions, assignments, outcomes, range) {
+  const instruments = (outcomes.instruments || []).filter((i) => i.questionnaire.scoring.mic_points != null);
+  const rows = weeklyRows(progress, sessions, assignments, instruments, range);
   const box = h(
     "section",
     { class: "card", "aria-labelledby": "weekly-outcomes-title" },

@@ -123,7 +123,7 @@ export function byWorkout(p) {
   return barsSection("By workout", p.by_workout_type, "workout_type", WORKOUTS);
 }
 
-export function loadSection(load, user) {
+export function loadSection(load) {
   const weeks = ((load && load.weekly) || []).slice(-12);
   const max = Math.max(1, ...weeks.map((w) => w.steps_mid || 0));
   return h(

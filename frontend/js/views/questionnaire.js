@@ -38,29 +38,19 @@ function clearErrors(form) {
   form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
 }
 
-export async function render(root, ctx) {
-  const user = ctx.user;
-  const slug = ctx.params.slug;
-  const today = isoDate(new Date(), user.timezone);
-  const due = await api.get("/me/questionnaires/due", { date: today });
-  if (!ctx.isCurrent()) return;
-  const item = (due.items || []).find((i) => i.questionnaire.slug === slug);
-  if (!item) {
-    root.append(
-      h(
-        "section",
-        {},
-        h("h1", {}, "Nothing to answer"),
-        h("p", { class: "card" }, "This questionnaire is not due right now. It comes back on Today when it is."),
-        h("a", { href: "/", class: "btn btn-primary" }, "Back to Today"),
-      ),
-    );
-    return;
-  }
-  const q = item.questionnaire;
-  const named = item.named_activities;
+function notDue() {
+  return h(
+    "section",
+    {},
+    h("h1", {}, "Nothing to answer"),
+    h("p", { class: "card" }, "This questionnaire is not due right now. It comes back on Today when it is."),
+    h("a", { href: "/", class: "btn btn-primary" }, "Back to Today"),
+  );
+}
+
+/** The scales to answer; for activities the runner names, their name fields too. */
+function questionGroups(q, named, nameInputs) {
   const groups = [];
-  const nameInputs = [];
   if (q.format === "activities") {
     const scale = q.activity_scale;
     if (named) {
@@ -78,6 +68,69 @@ export async function render(root, ctx) {
   } else {
     for (const it of q.items) groups.push(scaleGroup(it.text, `item-${it.key}`, it));
   }
+  return groups;
+}
+
+/** Puts the answers into body; returns the first field marked as missing, if any. */
+function collectAnswers(form, q, named, nameInputs, body) {
+  let first = null;
+  if (q.format === "activities") {
+    const activities = [];
+    const count = named ? named.length : q.activity_count.max;
+    for (let i = 0; i < count; i += 1) {
+      const name = named ? named[i] : nameInputs[i].value.trim();
+      const value = checkedValue(form, `activity-${i}`);
+      if (!named && !name) {
+        if (value !== null) first = first || markError(form, `activity-name-${i}`, "Name this activity, or leave its rating empty.");
+        else if (i < q.activity_count.min) first = first || markError(form, `activity-name-${i}`, "Name an activity your back makes hard.");
+        continue;
+      }
+      if (value === null) {
+        first = first || markError(form, `activity-${i}`, "Pick a number.");
+        continue;
+      }
+      activities.push({ name, rating: Number(value) });
+    }
+    body.activities = activities;
+  } else {
+    body.answers = {};
+    for (const it of q.items) {
+      const value = checkedValue(form, `item-${it.key}`);
+      if (value === null) first = first || markError(form, `item-${it.key}`, "Pick a number.");
+      else body.answers[it.key] = Number(value);
+    }
+  }
+  return first;
+}
+
+/** Marks the fields the server refused; returns the first. */
+function markRefused(form, error) {
+  let first = null;
+  const errors = (error.body && error.body.errors && error.body.errors.json) || {};
+  for (const [key, msgs] of Object.entries(errors.answers || {})) first = first || markError(form, `item-${key}`, [].concat(msgs).join(" "));
+  for (const [index, errs] of Object.entries(errors.activities || {})) {
+    if (index === "_schema") continue;
+    const text = Object.values(errs).flat().join(" ");
+    first = first || markError(form, `activity-${index}`, text);
+  }
+  return first;
+}
+
+export async function render(root, ctx) {
+  const user = ctx.user;
+  const slug = ctx.params.slug;
+  const today = isoDate(new Date(), user.timezone);
+  const due = await api.get("/me/questionnaires/due", { date: today });
+  if (!ctx.isCurrent()) return;
+  const item = (due.items || []).find((i) => i.questionnaire.slug === slug);
+  if (!item) {
+    root.append(notDue());
+    return;
+  }
+  const q = item.questionnaire;
+  const named = item.named_activities;
+  const nameInputs = [];
+  const groups = questionGroups(q, named, nameInputs);
   const message = h("div", { class: "form-message" });
   const save = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Save answers");
   const form = h("form", { class: "form questionnaire-form", novalidate: true }, groups, message, save);
@@ -96,34 +149,8 @@ export async function render(root, ctx) {
     event.preventDefault();
     clearErrors(form);
     message.replaceChildren();
-    let first = null;
     const body = { id: outbox.newId(), questionnaire_id: q.id, answered_at: new Date().toISOString() };
-    if (q.format === "activities") {
-      const activities = [];
-      const count = named ? named.length : q.activity_count.max;
-      for (let i = 0; i < count; i += 1) {
-        const name = named ? named[i] : nameInputs[i].value.trim();
-        const value = checkedValue(form, `activity-${i}`);
-        if (!named && !name) {
-          if (value !== null) first = first || markError(form, `activity-name-${i}`, "Name this activity, or leave its rating empty.");
-          else if (i < q.activity_count.min) first = first || markError(form, `activity-name-${i}`, "Name an activity your back makes hard.");
-          continue;
-        }
-        if (value === null) {
-          first = first || markError(form, `activity-${i}`, "Pick a number.");
-          continue;
-        }
-        activities.push({ name, rating: Number(value) });
-      }
-      body.activities = activities;
-    } else {
-      body.answers = {};
-      for (const it of q.items) {
-        const value = checkedValue(form, `item-${it.key}`);
-        if (value === null) first = first || markError(form, `item-${it.key}`, "Pick a number.");
-        else body.answers[it.key] = Number(value);
-      }
-    }
+    let first = collectAnswers(form, q, named, nameInputs, body);
     if (first) {
       message.appendChild(notice("error", "Some answers are missing. They are marked above."));
       first.focus();
@@ -134,13 +161,7 @@ export async function render(root, ctx) {
     if (!ctx.isCurrent()) return;
     save.disabled = false;
     if (res.outcome === "refused") {
-      const errors = (res.error.body && res.error.body.errors && res.error.body.errors.json) || {};
-      for (const [key, msgs] of Object.entries(errors.answers || {})) first = first || markError(form, `item-${key}`, [].concat(msgs).join(" "));
-      for (const [index, errs] of Object.entries(errors.activities || {})) {
-        if (index === "_schema") continue;
-        const text = Object.values(errs).flat().join(" ");
-        first = first || markError(form, `activity-${index}`, text);
-      }
+      first = markRefused(form, res.error);
       message.appendChild(notice("error", `Not saved: ${res.error.message}`));
       if (first) first.focus();
       return;

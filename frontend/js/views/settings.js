@@ -155,7 +155,7 @@ export function deviceName(ua) {
   return browser || os || text.slice(0, 40);
 }
 
-async function devicesSection(ctx) {
+async function devicesSection() {
   const box = h("section", { class: "card", "aria-labelledby": "dev-title" }, h("h2", { id: "dev-title" }, "Signed-in devices"));
   try {
     const data = await api.get("/auth/sessions");

@@ -35,32 +35,11 @@ export async function render(root, ctx, startAgainMessage = null) {
         remember: remember.checked,
       });
       forgetCsrf(); // the server started a new session, with a new token
-      if (answer.second_step) {
-        const step = secondStep(answer, {
-          onSignedIn: (user) => {
-            forgetCsrf();
-            signedIn(ctx, user);
-          },
-          onStartAgain: (text) => {
-            root.replaceChildren();
-            render(root, ctx, text);
-          },
-        });
-        form.replaceWith(step);
-        step.querySelector("h2").focus();
-        return;
-      }
-      await signedIn(ctx, answer);
+      if (answer.second_step) showSecondStep(answer, form, root, ctx);
+      else await signedIn(ctx, answer);
     } catch (err) {
       button.disabled = false;
-      const text = err.offline
-        ? "You're offline. Signing in needs a connection."
-        : err.status === 401 || err.status === 422 || err.status === 400
-          ? "That email and password don't match an account."
-          : err.status === 429
-            ? "Too many attempts. Wait a minute and try again."
-            : err.message;
-      message.appendChild(notice("error", text));
+      message.appendChild(notice("error", signInError(err)));
     }
   });
 
@@ -75,6 +54,30 @@ export async function render(root, ctx, startAgainMessage = null) {
       h("p", { class: "center" }, "New here? ", h("a", { href: "/signup" }, "Create an account")),
     ),
   );
+}
+
+function showSecondStep(answer, form, root, ctx) {
+  const step = secondStep(answer, {
+    onSignedIn: (user) => {
+      forgetCsrf();
+      signedIn(ctx, user);
+    },
+    onStartAgain: (text) => {
+      root.replaceChildren();
+      render(root, ctx, text);
+    },
+  });
+  form.replaceWith(step);
+  step.querySelector("h2").focus();
+}
+
+function signInError(err) {
+  if (err.offline) return "You're offline. Signing in needs a connection.";
+  if (err.status === 401 || err.status === 422 || err.status === 400) {
+    return "That email and password don't match an account.";
+  }
+  if (err.status === 429) return "Too many attempts. Wait a minute and try again.";
+  return err.message;
 }
 
 async function signedIn(ctx, user) {

@@ -42,15 +42,7 @@ export async function render(root, ctx) {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (zone) body.timezone = zone;
     try {
-      await api.post("/auth/register", body);
-      forgetCsrf();
-      let user;
-      try {
-        user = await api.get("/auth/me");
-      } catch {
-        user = await api.post("/auth/login", { email: body.email, password: body.password, remember: true });
-        forgetCsrf();
-      }
+      const user = await register(body);
       await ctx.clearApiCache();
       await ctx.setUser(user);
       ctx.afterSignIn();
@@ -73,4 +65,18 @@ export async function render(root, ctx) {
       h("p", { class: "center" }, "Already have an account? ", h("a", { href: "/signin" }, "Sign in")),
     ),
   );
+}
+
+/** Creates the account and returns the signed-in user. */
+async function register(body) {
+  await api.post("/auth/register", body);
+  forgetCsrf();
+  try {
+    return await api.get("/auth/me");
+  } catch {
+    const { email, password } = body;
+    const user = await api.post("/auth/login", { email, password, remember: true });
+    forgetCsrf();
+    return user;
+  }
 }

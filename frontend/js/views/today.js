@@ -63,41 +63,48 @@ export async function render(root, ctx) {
     );
   }
   for (const item of items) {
-    const r = item.routine;
-    const waiting = !item.done && waitingDone.has(r.id);
-    const done = item.done || waiting;
-    list.appendChild(
-      h(
-        "li",
-        { class: `routine-card card${done ? " is-done" : ""}` },
-        h(
-          "div",
-          { class: "routine-main" },
-          h("h3", {}, r.name),
-          r.description ? h("p", { class: "muted" }, r.description) : null,
-          h(
-            "p",
-            { class: "meta" },
-            r.estimated_minutes ? `About ${r.estimated_minutes} min` : null,
-            done
-              ? h("span", { class: "badge badge-done" }, waiting ? "Done · waiting to send" : "Done")
-              : h("span", { class: "badge" }, "To do"),
-          ),
-        ),
-        h(
-          "a",
-          { href: `/routines/${r.id}`, class: `btn ${done ? "btn-secondary" : "btn-primary"}`, "aria-label": `${done ? "Do again" : "Start"}: ${r.name}` },
-          done ? "Do again" : "Start",
-          // The link's text names the routine too, not only its label ("Start" alone says little).
-          h("span", { class: "visually-hidden" }, `: ${r.name}`),
-        ),
-      ),
-    );
+    list.appendChild(routineCard(item, waitingDone));
     // Keep each routine for use with no signal (the worker keeps it; before it controls
     // the page, app.js's warm-up reads them all once it does).
-    if (navigator.serviceWorker?.controller) api.get(`/routines/${r.id}`).catch(() => {});
+    const id = item.routine.id;
+    if (navigator.serviceWorker?.controller) api.get(`/routines/${id}`).catch(() => {});
   }
+  section.append(allRoutines(), helpCard());
+}
 
+function routineCard(item, waitingDone) {
+  const r = item.routine;
+  const waiting = !item.done && waitingDone.has(r.id);
+  const done = item.done || waiting;
+  return h(
+    "li",
+    { class: `routine-card card${done ? " is-done" : ""}` },
+    h(
+      "div",
+      { class: "routine-main" },
+      h("h3", {}, r.name),
+      r.description ? h("p", { class: "muted" }, r.description) : null,
+      h(
+        "p",
+        { class: "meta" },
+        r.estimated_minutes ? `About ${r.estimated_minutes} min` : null,
+        done
+          ? h("span", { class: "badge badge-done" }, waiting ? "Done · waiting to send" : "Done")
+          : h("span", { class: "badge" }, "To do"),
+      ),
+    ),
+    h(
+      "a",
+      { href: `/routines/${r.id}`, class: `btn ${done ? "btn-secondary" : "btn-primary"}`, "aria-label": `${done ? "Do again" : "Start"}: ${r.name}` },
+      done ? "Do again" : "Start",
+      // The link's text names the routine too, not only its label ("Start" alone says little).
+      h("span", { class: "visually-hidden" }, `: ${r.name}`),
+    ),
+  );
+}
+
+/** Every routine, read when the list is first opened. */
+function allRoutines() {
   const others = h("details", { class: "card more-routines" }, h("summary", {}, "All routines"));
   others.addEventListener(
     "toggle",
@@ -116,7 +123,7 @@ export async function render(root, ctx) {
       }
     },
   );
-  section.append(others, helpCard());
+  return others;
 }
 
 async function kindsWaiting(userId, kind) {

@@ -26,6 +26,80 @@ function recoveryCodesBox(codes, onDone) {
   );
 }
 
+/** The passkeys and authenticator app in use, each with its Remove button. */
+function methodList(state, act, pw, ctx, reopen) {
+  const list = h("ul", { class: "plain-list devices" });
+  for (const p of state.passkeys) {
+    const remove = h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-label": `Remove passkey ${p.name}` }, "Remove");
+    remove.addEventListener("click", () =>
+      act(remove, async () => {
+        await api.del(`/me/two-step/passkeys/${p.id}`, { password: pw() });
+        reopen(ctx, "Passkey removed.");
+      }),
+    );
+    list.append(h("li", {}, h("div", {}, h("strong", {}, p.name), h("p", { class: "muted" }, `Passkey · added ${formatDateTime(p.created_at)}${p.last_used_at ? ` · last used ${formatDateTime(p.last_used_at)}` : ""}`)), remove));
+  }
+  if (state.authenticator_app) {
+    const remove = h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-label": "Remove authenticator app" }, "Remove");
+    remove.addEventListener("click", () =>
+      act(remove, async () => {
+        await api.del("/me/two-step/totp", { password: pw() });
+        reopen(ctx, "Authenticator app removed.");
+      }),
+    );
+    list.append(h("li", {}, h("div", {}, h("strong", {}, "Authenticator app"), h("p", { class: "muted" }, `Added ${formatDateTime(state.authenticator_app.created_at)}`)), remove));
+  }
+  return list;
+}
+
+/** Add a passkey, set up an app, new recovery codes, require or not. */
+function actionButtons(state, { act, pw, work, ctx, reopen }) {
+  const actions = h("div", { class: "actions" });
+  if (state.passkeys_available && passkeysSupported()) {
+    const add = h("button", { type: "button", class: "btn btn-primary" }, "Add a passkey");
+    add.addEventListener("click", () =>
+      act(add, async () => {
+        const { options } = await api.post("/me/two-step/passkeys/options", { password: pw() });
+        const credential = await createPasskey(options);
+        const made = await api.post("/me/two-step/passkeys", { credential });
+        if (made.recovery_codes.length) work.replaceChildren(recoveryCodesBox(made.recovery_codes, () => reopen(ctx, "Passkey added. Two-step sign-in is on.")));
+        else reopen(ctx, "Passkey added.");
+      }),
+    );
+    actions.append(add);
+  }
+  if (!state.authenticator_app) {
+    const setup = h("button", { type: "button", class: "btn btn-secondary" }, "Set up an authenticator app");
+    setup.addEventListener("click", () =>
+      act(setup, async () => {
+        const started = await api.post("/me/two-step/totp/setup", { password: pw() });
+        work.replaceChildren(appSetup(started, ctx, reopen));
+        work.querySelector("input").focus();
+      }),
+    );
+    actions.append(setup);
+  }
+  if (state.passkeys.length || state.authenticator_app) {
+    const fresh = h("button", { type: "button", class: "btn btn-secondary" }, "Get new recovery codes");
+    fresh.addEventListener("click", () =>
+      act(fresh, async () => {
+        const { recovery_codes: codes } = await api.post("/me/two-step/recovery-codes", { password: pw() });
+        work.replaceChildren(recoveryCodesBox(codes, () => reopen(ctx, "New recovery codes saved. The old ones no longer work.")));
+      }),
+    );
+    actions.append(fresh);
+    const toggle = h("button", { type: "button", class: "btn btn-secondary" }, state.required ? "Stop requiring two-step sign-in" : "Require two-step sign-in");
+    toggle.addEventListener("click", () =>
+      act(toggle, async () => {
+        await api.patch("/me/two-step", { required: !state.required, password: pw() });
+        reopen(ctx, state.required ? "Two-step sign-in is no longer required." : "Two-step sign-in is now required for your practice. Other devices were signed out.");
+      }),
+    );
+    actions.append(toggle);
+  }
+  return actions;
+}
+
 /** The "Two-step sign-in" card in Settings (practitioners). */
 export async function twoStepSection(ctx, reopen) {
   const box = h("section", { class: "card", "aria-labelledby": "two-step-title" }, h("h2", { id: "two-step-title" }, "Two-step sign-in"));
@@ -60,27 +134,7 @@ export async function twoStepSection(ctx, reopen) {
     }
   }
 
-  const list = h("ul", { class: "plain-list devices" });
-  for (const p of state.passkeys) {
-    const remove = h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-label": `Remove passkey ${p.name}` }, "Remove");
-    remove.addEventListener("click", () =>
-      act(remove, async () => {
-        await api.del(`/me/two-step/passkeys/${p.id}`, { password: pw() });
-        reopen(ctx, "Passkey removed.");
-      }),
-    );
-    list.append(h("li", {}, h("div", {}, h("strong", {}, p.name), h("p", { class: "muted" }, `Passkey · added ${formatDateTime(p.created_at)}${p.last_used_at ? ` · last used ${formatDateTime(p.last_used_at)}` : ""}`)), remove));
-  }
-  if (state.authenticator_app) {
-    const remove = h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-label": "Remove authenticator app" }, "Remove");
-    remove.addEventListener("click", () =>
-      act(remove, async () => {
-        await api.del("/me/two-step/totp", { password: pw() });
-        reopen(ctx, "Authenticator app removed.");
-      }),
-    );
-    list.append(h("li", {}, h("div", {}, h("strong", {}, "Authenticator app"), h("p", { class: "muted" }, `Added ${formatDateTime(state.authenticator_app.created_at)}`)), remove));
-  }
+  const list = methodList(state, act, pw, ctx, reopen);
   box.append(
     methods
       ? h("p", {}, h("strong", {}, "On. "), `You have ${state.recovery_codes_left} recovery ${state.recovery_codes_left === 1 ? "code" : "codes"} left.`)
@@ -89,49 +143,7 @@ export async function twoStepSection(ctx, reopen) {
   if (methods) box.append(list);
   box.append(password.wrap);
 
-  const actions = h("div", { class: "actions" });
-  if (state.passkeys_available && passkeysSupported()) {
-    const add = h("button", { type: "button", class: "btn btn-primary" }, "Add a passkey");
-    add.addEventListener("click", () =>
-      act(add, async () => {
-        const { options } = await api.post("/me/two-step/passkeys/options", { password: pw() });
-        const credential = await createPasskey(options);
-        const made = await api.post("/me/two-step/passkeys", { credential });
-        if (made.recovery_codes.length) work.replaceChildren(recoveryCodesBox(made.recovery_codes, () => reopen(ctx, "Passkey added. Two-step sign-in is on.")));
-        else reopen(ctx, "Passkey added.");
-      }),
-    );
-    actions.append(add);
-  }
-  if (!state.authenticator_app) {
-    const setup = h("button", { type: "button", class: "btn btn-secondary" }, "Set up an authenticator app");
-    setup.addEventListener("click", () =>
-      act(setup, async () => {
-        const started = await api.post("/me/two-step/totp/setup", { password: pw() });
-        work.replaceChildren(appSetup(started, ctx, reopen));
-        work.querySelector("input").focus();
-      }),
-    );
-    actions.append(setup);
-  }
-  if (methods) {
-    const fresh = h("button", { type: "button", class: "btn btn-secondary" }, "Get new recovery codes");
-    fresh.addEventListener("click", () =>
-      act(fresh, async () => {
-        const { recovery_codes: codes } = await api.post("/me/two-step/recovery-codes", { password: pw() });
-        work.replaceChildren(recoveryCodesBox(codes, () => reopen(ctx, "New recovery codes saved. The old ones no longer work.")));
-      }),
-    );
-    actions.append(fresh);
-    const toggle = h("button", { type: "button", class: "btn btn-secondary" }, state.required ? "Stop requiring two-step sign-in" : "Require two-step sign-in");
-    toggle.addEventListener("click", () =>
-      act(toggle, async () => {
-        await api.patch("/me/two-step", { required: !state.required, password: pw() });
-        reopen(ctx, state.required ? "Two-step sign-in is no longer required." : "Two-step sign-in is now required for your practice. Other devices were signed out.");
-      }),
-    );
-    actions.append(toggle);
-  }
+  const actions = actionButtons(state, { act, pw, work, ctx, reopen });
   box.append(
     actions,
     h("p", { class: "hint" }, state.required

@@ -1,4 +1,8 @@
-"""The exercise and routine library, today's plan, the routine log, assignments, adherence."""
+"""The plan: today's routines, the routine log, assignments and adherence.
+
+A runner's plan is the assignments made by the practitioner they consent to now; with
+none, it is the built-in starter routines every day. The day rules are in `adherence.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,218 +10,25 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from backend.auth.models import User
-from backend.consent import consenting_client, current_practitioner, join_in_force
+from backend.consent import consenting_client, join_in_force
 from backend.dates import local_date_of, local_today
 from backend.db import utcnow
-from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
+from backend.errors import NotFound, field_error
 from backend.extensions import db
 from backend.idempotency import create_once
 from backend.pagination import paginate
 from backend.routines import adherence as rules
-from backend.routines.models import (
-    DOSES,
-    Assignment,
-    Exercise,
-    Routine,
-    RoutineSession,
-    RoutineStep,
-)
-
-Owned = TypeVar("Owned", Exercise, Routine)
+from backend.routines.library.service import WITH_STEPS, get_visible, visible
+from backend.routines.models import Assignment, Routine, RoutineSession
 
 # The streak looks back this far, whatever range the adherence figures cover.
 STREAK_LOOKBACK_DAYS = 366
-
-_WITH_STEPS = selectinload(Routine.steps).selectinload(RoutineStep.exercise)
-
-
-# --- visibility ------------------------------------------------------------------
-
-
-def visible(model: type[Owned], user: User) -> ColumnElement[bool]:
-    """Built-ins, plus a practitioner's own items or a runner's practitioner's items."""
-    if user.role == "practitioner":
-        return or_(model.owner_id.is_(None), model.owner_id == user.id)
-    return or_(model.owner_id.is_(None), model.owner_id == current_practitioner(user.id))
-
-
-def _get_visible(model: type[Owned], user: User, ident: uuid.UUID, options: Sequence[Any]) -> Owned:
-    found = db.session.scalar(
-        select(model).where(model.id == ident, visible(model, user)).options(*options)
-    )
-    if found is None:
-        raise NotFound(f"No such {model.__name__.lower()}.")
-    return found
-
-
-def _get_own(model: type[Owned], user: User, ident: uuid.UUID, options: Sequence[Any]) -> Owned:
-    found = _get_visible(model, user, ident, options)
-    if found.owner_id is None:
-        raise Forbidden(f"Built-in {model.__tablename__} cannot be changed.")
-    return found
-
-
-# --- exercises -----------------------------------------------------------------------
-
-
-def list_exercises(user: User, limit: int, cursor: str | None) -> tuple[list[Exercise], str | None]:
-    stmt = select(Exercise).where(visible(Exercise, user))
-    return paginate(stmt, Exercise.created_at, Exercise.id, limit, cursor, db.session)
-
-
-def get_exercise(user: User, exercise_id: uuid.UUID) -> Exercise:
-    return _get_visible(Exercise, user, exercise_id, ())
-
-
-def create_exercise(user: User, data: dict[str, Any]) -> Exercise:
-    exercise = Exercise(owner_id=user.id, cues=[], safety=[], body_areas=[], equipment="none")
-    _apply(exercise, data)
-    db.session.add(exercise)
-    db.session.commit()
-    return exercise
-
-
-def update_exercise(user: User, exercise_id: uuid.UUID, changes: dict[str, Any]) -> Exercise:
-    exercise = _get_own(Exercise, user, exercise_id, ())
-    _apply(exercise, changes)
-    db.session.commit()
-    return exercise
-
-
-def delete_exercise(user: User, exercise_id: uuid.UUID) -> None:
-    exercise = _get_own(Exercise, user, exercise_id, ())
-    if db.session.scalar(select(exists().where(RoutineStep.exercise_id == exercise.id))):
-        raise Conflict("A routine uses this exercise; take it out of the routine first.")
-    db.session.delete(exercise)
-    db.session.commit()
-
-
-def _apply(target: Any, data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        if key == "body_areas":
-            value = sorted(set(value))
-        setattr(target, key, value)
-
-
-# --- routines --------------------------------------------------------------------------
-
-
-def list_routines(user: User, limit: int, cursor: str | None) -> tuple[list[Routine], str | None]:
-    stmt = select(Routine).where(visible(Routine, user)).options(_WITH_STEPS)
-    return paginate(stmt, Routine.created_at, Routine.id, limit, cursor, db.session)
-
-
-def get_routine(user: User, routine_id: uuid.UUID) -> Routine:
-    return _get_visible(Routine, user, routine_id, (_WITH_STEPS,))
-
-
-def create_routine(user: User, data: dict[str, Any]) -> Routine:
-    data = dict(data)
-    steps = data.pop("steps")
-    exercises = _step_exercises(user, steps)
-    routine = Routine(owner_id=user.id, description="", safety=[])
-    _apply(routine, data)
-    set_steps(routine, steps, exercises)
-    db.session.add(routine)
-    db.session.commit()
-    return get_routine(user, routine.id)
-
-
-def update_routine(user: User, routine_id: uuid.UUID, changes: dict[str, Any]) -> Routine:
-    routine = _get_own(Routine, user, routine_id, (_WITH_STEPS,))
-    changes = dict(changes)
-    steps = changes.pop("steps", None)
-    _apply(routine, changes)
-    if steps is not None:
-        set_steps(routine, steps, _step_exercises(user, steps))
-        routine.updated_at = utcnow()  # steps live in their own table
-    db.session.commit()
-    return get_routine(user, routine.id)
-
-
-def delete_routine(user: User, routine_id: uuid.UUID) -> None:
-    routine = _get_own(Routine, user, routine_id, ())
-    used = select(
-        or_(
-            exists().where(Assignment.routine_id == routine.id),
-            exists().where(RoutineSession.routine_id == routine.id),
-        )
-    )
-    if db.session.scalar(used):
-        raise Conflict(
-            "This routine has been assigned or done, so it stays for the record; "
-            "end its assignments instead."
-        )
-    db.session.delete(routine)
-    db.session.commit()
-
-
-def _step_exercises(user: User, steps: list[dict[str, Any]]) -> dict[uuid.UUID, Exercise]:
-    """The exercises the steps name; any the user cannot see is a field error."""
-    wanted = {s["exercise_id"] for s in steps}
-    found = {
-        e.id: e
-        for e in db.session.scalars(
-            select(Exercise).where(Exercise.id.in_(wanted), visible(Exercise, user))
-        )
-    }
-    missing = {
-        str(i): {"exercise_id": ["No such exercise."]}
-        for i, s in enumerate(steps)
-        if s["exercise_id"] not in found
-    }
-    if missing:
-        raise Unprocessable(errors={"json": {"steps": missing}})
-    return found
-
-
-def step_values(step: dict[str, Any], exercise: Exercise) -> dict[str, Any]:
-    values = {
-        "exercise_id": exercise.id,
-        "sets": step.get("sets", 1),
-        "side": step.get("side", "both"),
-        "rest_s": step.get("rest_s", 0),
-        "cues": list(step.get("cues") or []),
-    }
-    values.update({dose: step.get(dose) for dose in DOSES})
-    return values
-
-
-def set_steps(
-    routine: Routine, steps: list[dict[str, Any]], exercises: dict[Any, Exercise]
-) -> bool:
-    """Make the routine's steps match `steps`, changing rows in place; True if anything did.
-
-    Rows keep their position, so a re-saved routine never holds two steps at one place.
-    `exercises` maps each step's `exercise_id` (or, for built-in content, slug) to its row.
-    """
-    changed = False
-    for index, step in enumerate(steps):
-        exercise = exercises[step["exercise_id"]]
-        values = step_values(step, exercise)
-        if index < len(routine.steps):
-            row = routine.steps[index]
-            for key, value in values.items():
-                if getattr(row, key) != value:
-                    setattr(row, key, value)
-                    changed = True
-            row.exercise = exercise
-        else:
-            routine.steps.append(RoutineStep(position=index + 1, exercise=exercise, **values))
-            changed = True
-    if len(routine.steps) > len(steps):
-        del routine.steps[len(steps) :]
-        changed = True
-    return changed
-
-
-# --- plans ----------------------------------------------------------------------------
 
 
 def _author_still_trusted(stmt: Select[Any]) -> Select[Any]:
@@ -225,7 +36,7 @@ def _author_still_trusted(stmt: Select[Any]) -> Select[Any]:
     return join_in_force(stmt, Assignment.runner_id, Assignment.assigned_by)
 
 
-def _live_schedules(runner_ids: Iterable[uuid.UUID], start: date, end: date) -> Any:
+def live_schedules(runner_ids: Iterable[uuid.UUID], start: date, end: date) -> Any:
     """Assignments touching [start, end] made by a practitioner the runner still consents to."""
     return (
         _author_still_trusted(select(Assignment))
@@ -251,7 +62,7 @@ def starter_routine_ids() -> list[uuid.UUID]:
 def today(runner: User, day: date | None) -> dict[str, Any]:
     """The routines due on `day` (default: the runner's today), each with whether it is done."""
     day = day or local_today(runner)
-    schedules = list(db.session.scalars(_live_schedules([runner.id], day, day)))
+    schedules = list(db.session.scalars(live_schedules([runner.id], day, day)))
     starter = not schedules
     if starter:
         routines = list(
@@ -259,7 +70,7 @@ def today(runner: User, day: date | None) -> dict[str, Any]:
                 select(Routine)
                 .where(Routine.starter_order.is_not(None), Routine.owner_id.is_(None))
                 .order_by(Routine.starter_order)
-                .options(_WITH_STEPS)
+                .options(WITH_STEPS)
             )
         )
     else:
@@ -267,7 +78,7 @@ def today(runner: User, day: date | None) -> dict[str, Any]:
         by_id = {
             r.id: r
             for r in db.session.scalars(
-                select(Routine).where(Routine.id.in_(due)).options(_WITH_STEPS)
+                select(Routine).where(Routine.id.in_(due)).options(WITH_STEPS)
             )
         }
         routines = [by_id[i] for i in due if i in by_id]
@@ -286,15 +97,12 @@ def today(runner: User, day: date | None) -> dict[str, Any]:
     }
 
 
-# --- sessions --------------------------------------------------------------------------
-
-
 def create_session(runner: User, data: dict[str, Any]) -> tuple[RoutineSession, bool]:
     """Log a routine as done; (session, created). Retries with the same id and body are safe."""
     routine_id = data["routine_id"]
 
     def build(ident: uuid.UUID, fp: str) -> RoutineSession:
-        routine = _get_visible(Routine, runner, routine_id, ())
+        routine = get_visible(Routine, runner, routine_id, ())
         return RoutineSession(
             id=ident,
             runner_id=runner.id,
@@ -344,9 +152,6 @@ def present_session(session: RoutineSession) -> dict[str, Any]:
     }
 
 
-# --- assignments ---------------------------------------------------------------------------
-
-
 def list_assignments(
     practitioner: User, client_id: uuid.UUID, limit: int, cursor: str | None
 ) -> tuple[list[Assignment], str | None]:
@@ -383,7 +188,7 @@ def _assignable(practitioner: User, routine_id: uuid.UUID) -> Routine:
         select(Routine).where(Routine.id == routine_id, visible(Routine, practitioner))
     )
     if routine is None:
-        raise Unprocessable(errors={"json": {"routine_id": ["No such routine."]}})
+        raise field_error("routine_id", "No such routine.")
     return routine
 
 
@@ -410,9 +215,7 @@ def update_assignment(
     starts = changes.get("starts_on", assignment.starts_on)
     ends = changes.get("ends_on", assignment.ends_on)
     if ends is not None and ends < starts:
-        raise Unprocessable(
-            errors={"json": {"ends_on": ["The end date cannot be before the start date."]}}
-        )
+        raise field_error("ends_on", "The end date cannot be before the start date.")
     if "routine_id" in changes:
         assignment.routine = _assignable(practitioner, changes["routine_id"])
     if "weekdays" in changes:
@@ -436,15 +239,12 @@ def delete_assignment(practitioner: User, assignment_id: uuid.UUID) -> None:
     db.session.commit()
 
 
-# --- adherence ----------------------------------------------------------------------------
-
-
 def sessions_by_day(runner_id: uuid.UUID, start: date, end: date) -> dict[date, set[uuid.UUID]]:
     """Which routines the runner did on each local day in [start, end] (one query)."""
-    return _sessions_by_runner_day([runner_id], start, end).get(runner_id, {})
+    return sessions_by_runner_day([runner_id], start, end).get(runner_id, {})
 
 
-def _sessions_by_runner_day(
+def sessions_by_runner_day(
     runner_ids: Sequence[uuid.UUID], start: date, end: date
 ) -> dict[uuid.UUID, dict[date, set[uuid.UUID]]]:
     rows = db.session.execute(
@@ -495,10 +295,10 @@ def adherence_for_many(
     )
     latest = max(*(e for _, e in ranges.values()), *todays.values())
     schedules: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
-    for assignment in db.session.scalars(_live_schedules(todays, earliest, latest)):
+    for assignment in db.session.scalars(live_schedules(todays, earliest, latest)):
         schedules[assignment.runner_id].append(assignment)
     starter = starter_routine_ids()
-    done = _sessions_by_runner_day(list(todays), earliest, latest)
+    done = sessions_by_runner_day(list(todays), earliest, latest)
     result: dict[uuid.UUID, rules.Adherence] = {}
     for runner_id, runner_today in todays.items():
         range_start, range_end = ranges[runner_id]
