@@ -7,7 +7,7 @@ contract names, a stand-in ETag otherwise (tests/browser/etag_app.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Page, Response, expect
@@ -24,7 +24,7 @@ def etag_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.stop()
 
 
-def reads(path: str):  # noqa: ANN201
+def reads(path: str) -> Callable[[Response], bool]:
     def match(res: Response) -> bool:
         return res.request.method == "GET" and res.url.split("?")[0].endswith(path)
 
