@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Playwright, expect
 
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PHONE,
     RUNNER,
+    sign_in_over_api,
     sw_list,
     wait_for_service_worker,
 )
@@ -137,11 +138,18 @@ def report(label: str, wire: Wire, precache: set[str], sw_js: int) -> int:
     return total
 
 
-def test_a_signed_out_first_visit_is_light_and_logs_no_error(playwright, base_url):
+def first_visit(
+    playwright: Playwright, base_url: str, heading: str, user: tuple[str, str] | None = None
+) -> tuple[int, list[str]]:
+    """Open `/` in a fresh browser (signed in over the API first when `user` is given),
+    wait for the first screen and the worker's install; return the bytes and any console
+    errors."""
     precache = sw_list("PRECACHE")
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         ctx = browser.new_context(base_url=base_url, viewport=PHONE)
+        if user:
+            sign_in_over_api(ctx, *user)
         page = ctx.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -149,38 +157,23 @@ def test_a_signed_out_first_visit_is_light_and_logs_no_error(playwright, base_ur
         wire = Wire()
         watch_wire(page, wire)
         page.goto("/")
-        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
         wait_for_install(page, precache)
-        total = report("signed out", wire, set(precache), sw_script_bytes(base_url))
-        assert errors == [], errors
-        assert total <= SIGNED_OUT_BUDGET, f"{total} bytes > {SIGNED_OUT_BUDGET}"
+        label = "signed in" if user else "signed out"
+        return report(label, wire, set(precache), sw_script_bytes(base_url)), errors
     finally:
         browser.close()
+
+
+def test_a_signed_out_first_visit_is_light_and_logs_no_error(playwright, base_url):
+    total, errors = first_visit(playwright, base_url, "Sign in")
+    assert errors == [], errors
+    assert total <= SIGNED_OUT_BUDGET, f"{total} bytes > {SIGNED_OUT_BUDGET}"
 
 
 def test_a_signed_in_first_visit_is_light(playwright, base_url):
-    precache = sw_list("PRECACHE")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
-        ctx = browser.new_context(base_url=base_url, viewport=PHONE)
-        # Sign in over the API so the measured page load is the app's very first.
-        csrf = ctx.request.get("/api/v1/auth/csrf").json()["csrf_token"]
-        res = ctx.request.post(
-            "/api/v1/auth/login",
-            data={"email": RUNNER[0], "password": RUNNER[1]},
-            headers={"X-CSRFToken": csrf},
-        )
-        assert res.ok, res.text()
-        page = ctx.new_page()
-        wire = Wire()
-        watch_wire(page, wire)
-        page.goto("/")
-        expect(page.get_by_role("heading", name="Your routines")).to_be_visible()
-        wait_for_install(page, precache)
-        total = report("signed in", wire, set(precache), sw_script_bytes(base_url))
-        assert total <= SIGNED_IN_BUDGET, f"{total} bytes > {SIGNED_IN_BUDGET}"
-    finally:
-        browser.close()
+    total, _ = first_visit(playwright, base_url, "Your routines", RUNNER)
+    assert total <= SIGNED_IN_BUDGET, f"{total} bytes > {SIGNED_IN_BUDGET}"
 
 
 def test_the_rest_is_kept_once_the_page_is_idle(new_context, base_url):
