@@ -87,7 +87,7 @@ def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
     proc.terminate()
     tail = (workdir / "server.log").read_text(encoding="utf-8")[-3000:]
-    raise SystemExit(f"gunicorn did not answer /healthz within 300 s:\n{tail}")
+    raise SystemExit(f"gunicorn did not answer /healthz within 600 s:\n{tail}")
 
 
 def verdict(value: float, target: float, higher: bool) -> str:
