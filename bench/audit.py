@@ -73,12 +73,11 @@ def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # generous: the machine may be busy
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(
-                f"gunicorn exited with {proc.returncode}; see {workdir / 'server.log'}"
-            )
+            tail = (workdir / "server.log").read_text(encoding="utf-8")[-3000:]
+            raise SystemExit(f"gunicorn exited with {proc.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as res:
                 if res.status == 200:
