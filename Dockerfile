@@ -24,6 +24,8 @@ COPY backend ./backend
 COPY migrations ./migrations
 COPY frontend ./frontend
 COPY deploy ./deploy
+# The upload spool shared by web and worker (a named volume in Compose takes this owner).
+RUN mkdir -p /var/lib/limber/imports && chown -R limber /var/lib/limber
 USER limber
 EXPOSE 8000
 STOPSIGNAL SIGTERM

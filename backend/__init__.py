@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
+    import backend.imports.jobs
     import backend.jobs.models
     import backend.notifications.practice
     import backend.notifications.service
@@ -94,6 +95,9 @@ def register_blueprints(app: Flask) -> None:
     from backend.extensions import api
     from backend.health.routes import blp as health_blp
     from backend.imports.routes import blp as imports_blp
+    from backend.messages.routes import clients_blp as client_messages_blp
+    from backend.messages.routes import me_blp as messages_blp
+    from backend.messages.routes import practice_blp as conversations_blp
     from backend.notifications.routes import blp as notifications_blp
     from backend.notifications.routes import unsubscribe_blp
     from backend.outcomes.routes import blp as outcomes_blp
@@ -123,6 +127,9 @@ def register_blueprints(app: Flask) -> None:
         clients_blp,
         alerts_blp,
         outcomes_blp,
+        messages_blp,
+        client_messages_blp,
+        conversations_blp,
         calendar_blp,
         notifications_blp,
         unsubscribe_blp,

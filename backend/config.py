@@ -97,7 +97,9 @@ class BaseConfig:
     # Imports: uploads wait here until the job has read them. "thread" runs the job in a
     # small pool inside the app process; "inline" runs it before the response (tests).
     IMPORTS_SPOOL_DIR = str(INSTANCE_DIR / "imports")
-    IMPORTS_RUN = "thread"
+    IMPORTS_RUN = "queue"  # or "inline": the job runs in the request (tests, benchmark)
+    IMPORTS_STALE_AFTER = 300  # seconds without a heartbeat before an import is resumed
+    IMPORTS_MAX_ATTEMPTS = 3  # workers that may take an import up before it is failed
     IMPORTS_MAX_UPLOAD_BYTES = 200 * 1024 * 1024 + 64 * 1024  # one archive plus form overhead
 
     FRONTEND_DIR = str(Path(__file__).resolve().parent.parent / "frontend")
@@ -205,6 +207,8 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "RATELIMIT_IMPORTS": str,
     "IMPORTS_SPOOL_DIR": str,
     "IMPORTS_RUN": str,
+    "IMPORTS_STALE_AFTER": int,
+    "IMPORTS_MAX_ATTEMPTS": int,
     "RATELIMIT_KEY_PREFIX": str,
     "LOG_LEVEL": str,
     "WEBAUTHN_RP_ID": str,

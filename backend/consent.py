@@ -79,6 +79,18 @@ def consenting_runner_ids(practitioner_id: Any) -> Select[tuple[uuid.UUID]]:
     )
 
 
+def practitioners_of(runner_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Runner id -> the practitioner each consents to now, for those who consent, at once."""
+    if not runner_ids:
+        return {}
+    rows = db.session.execute(
+        select(Consent.runner_id, Consent.practitioner_id).where(
+            Consent.runner_id.in_(runner_ids), Consent.revoked_at.is_(None)
+        )
+    )
+    return {runner: practitioner for runner, practitioner in rows if practitioner is not None}
+
+
 def practitioner_for(runner_id: uuid.UUID) -> User | None:
     """The practitioner this runner currently consents to, if any."""
     return db.session.scalar(select(User).where(User.id == current_practitioner(runner_id)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -170,7 +171,7 @@ GROC = {"improving": (2, 3, 3, 4, 5), "hills": (1, 0, 1, 1, 1), "flagged": (0, 0
 def _questionnaires(runners: dict[str, User], now: datetime) -> None:
     """Outcome questionnaires that tell the same stories as the runs."""
     from backend.outcomes.content import load_questionnaires
-    from backend.outcomes.models import Questionnaire, QuestionnaireResponse
+    from backend.outcomes.models import FIRST_ROUND, Questionnaire, QuestionnaireResponse
     from backend.outcomes.scoring import score
 
     if not db.session.scalar(select(Questionnaire.id).where(Questionnaire.builtin.is_(True))):
@@ -178,6 +179,7 @@ def _questionnaires(runners: dict[str, User], now: datetime) -> None:
     q = {row.slug: row for row in db.session.scalars(select(Questionnaire))}
     for kind, runner in runners.items():
         psfs, nprs = ANSWERS[kind]
+        previous: dict[str, str] = {}
         for i, days in enumerate(ROUNDS):
             at = (now - timedelta(days=days)).replace(hour=8, minute=0, second=0, microsecond=0)
             answers: list[tuple[str, Any]] = [
@@ -191,8 +193,11 @@ def _questionnaires(runners: dict[str, User], now: datetime) -> None:
                 answers.append(("groc", {"change": GROC[kind][i - 1]}))
             for slug, given in answers:
                 values = {a["name"]: a["rating"] for a in given} if slug == "psfs" else given
+                ident = uuid.uuid4()
                 db.session.add(
                     QuestionnaireResponse(
+                        id=ident,
+                        follows=previous.get(slug, FIRST_ROUND),
                         runner_id=runner.id,
                         questionnaire_id=q[slug].id,
                         answered_at=at,
@@ -202,6 +207,7 @@ def _questionnaires(runners: dict[str, User], now: datetime) -> None:
                         fingerprint="demo",
                     )
                 )
+                previous[slug] = str(ident)
 
 
 def _mornings(runners: dict[str, User], now: datetime) -> None:

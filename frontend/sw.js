@@ -12,13 +12,14 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "d90e096c6fc2";
+const VERSION = "651a4cf72520";
 const PRECACHE = [
   "/",
   "/css/app.css",
   "/img/icons/icon.svg",
   "/js/api.js",
   "/js/app.js",
+  "/js/badges.js",
   "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
@@ -59,19 +60,24 @@ const LATER = [
   "/img/ui/invite.svg",
   "/img/ui/library.svg",
   "/img/ui/log.svg",
+  "/img/ui/messages.svg",
   "/img/ui/progress.svg",
+  "/img/ui/runs.svg",
   "/img/ui/settings.svg",
   "/img/ui/today.svg",
   "/js/chart.js",
+  "/js/formerrors.js",
   "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
+  "/js/views/clientmessages.js",
   "/js/views/duecard.js",
   "/js/views/import.js",
   "/js/views/imported.js",
   "/js/views/invite.js",
   "/js/views/library.js",
   "/js/views/logrun.js",
+  "/js/views/messages.js",
   "/js/views/morning.js",
   "/js/views/notifications-settings.js",
   "/js/views/outcomes.js",
@@ -80,8 +86,14 @@ const LATER = [
   "/js/views/progress.js",
   "/js/views/questionnaire.js",
   "/js/views/report.js",
+  "/js/views/run.js",
+  "/js/views/runform.js",
+  "/js/views/runparts.js",
+  "/js/views/runs.js",
   "/js/views/settings.js",
-  "/js/views/signup.js"
+  "/js/views/signup.js",
+  "/js/views/thread.js",
+  "/js/warm.js"
 ];
 // END GENERATED
 
@@ -118,7 +130,36 @@ self.addEventListener("message", (event) => {
   if (msg.type === "CLEAR_API_CACHE") event.waitUntil(caches.delete(API_CACHE));
   if (msg.type === "FLUSH_OUTBOX") event.waitUntil(flush());
   if (msg.type === "CACHE_REST") event.waitUntil(keepTheRest());
+  if (msg.type === "WARM" && Array.isArray(msg.urls)) event.waitUntil(warm(msg.urls, msg.routines));
 });
+
+// Sign-in asks for the reads a runner's first screens make (js/warm.js), so they open
+// offline from the first visit; `routines` lists the routines to keep with their steps.
+const WARM_PATH = /^\/api\/v1\/[\w/-]*(\?[\w=&%.:-]*)?$/;
+const CHART_FILES = ["/vendor/uplot.esm.js", "/vendor/uplot.min.css"];
+
+async function keep(url) {
+  if (!WARM_PATH.test(url) || NEVER_CACHE.some((re) => re.test(new URL(url, self.location.origin).pathname))) return null;
+  try {
+    const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (res.status !== 200) return null;
+    await (await caches.open(API_CACHE)).put(url, res.clone());
+    return res;
+  } catch {
+    return null;
+  }
+}
+
+async function warm(urls, routinesUrl) {
+  const shell = await caches.open(SHELL_CACHE);
+  await Promise.all(CHART_FILES.map(async (f) => (await shell.match(f)) || shell.add(f).catch(() => null)));
+  await Promise.all(urls.map(keep));
+  const list = typeof routinesUrl === "string" ? await keep(routinesUrl) : null;
+  const items = list ? ((await list.json()).items || []) : [];
+  await Promise.all(items.filter((r) => /^[0-9a-f-]{36}$/i.test(r.id)).map((r) => keep(`/api/v1/routines/${r.id}`)));
+  const windows = await self.clients.matchAll({ type: "window" });
+  for (const w of windows) w.postMessage({ type: "WARMED" });
+}
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) {
@@ -305,8 +346,15 @@ self.addEventListener("push", (event) => {
   } catch {
     payload = { body: event.data ? event.data.text() : "" };
   }
-  event.waitUntil(self.registration.showNotification(...notificationFor(payload)));
+  const shown = self.registration.showNotification(...notificationFor(payload));
+  event.waitUntil(Promise.all([shown, tellPagesToRecount()]));
 });
+
+// Open pages ask GET /me/unread again (badges.js) and a shown thread polls (thread.js).
+async function tellPagesToRecount() {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const w of windows) w.postMessage({ type: "UNREAD" });
+}
 
 async function openView(path) {
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });

@@ -4,8 +4,11 @@ from backend.auth.models import ROLES, UNITS
 from backend.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from backend.schemas import BaseSchema, OutSchema
 
-_email = validate.And(validate.Email(), validate.Length(max=254))
-_name = validate.Length(min=1, max=80)
+_email = validate.And(
+    validate.Email(error="Enter an email address like name@example.com."),
+    validate.Length(max=254, error="Use an email address of at most 254 characters."),
+)
+_name = validate.Length(min=1, max=80, error="Enter your name (up to 80 characters).")
 
 
 def _check_timezone(value: str) -> None:
@@ -22,14 +25,29 @@ class CsrfOut(OutSchema):
 
 
 # The spec states the length rule the policy enforces, so a client can check it first.
-_new_password = validate.Length(min=MIN_LENGTH, max=MAX_LENGTH)
+_new_password = validate.Length(
+    min=MIN_LENGTH, max=MAX_LENGTH, error="Use a password of {min} to {max} characters."
+)
 
 
 class RegisterIn(BaseSchema):
-    email = fields.String(required=True, validate=_email)
-    password = fields.String(required=True, validate=_new_password, load_only=True)
-    display_name = fields.String(required=True, validate=_name)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    email = fields.String(
+        required=True, validate=_email, error_messages={"required": "Enter your email address."}
+    )
+    password = fields.String(
+        required=True,
+        validate=_new_password,
+        load_only=True,
+        error_messages={"required": "Choose a password."},
+    )
+    display_name = fields.String(
+        required=True, validate=_name, error_messages={"required": "Enter your name."}
+    )
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(ROLES, error="Choose runner or practitioner."),
+        error_messages={"required": "Choose runner or practitioner."},
+    )
     invite_code = fields.String(validate=validate.Length(max=32), allow_none=True)
     units = fields.String(validate=validate.OneOf(UNITS))
     timezone = fields.String(validate=validate.Length(max=64))
@@ -75,7 +93,8 @@ class ProfilePatch(BaseSchema):
     body_weight_kg = fields.Decimal(
         places=1,
         allow_none=True,
-        validate=validate.Range(min=20, max=350),
+        validate=validate.Range(min=20, max=350, error="Enter a weight from 20 to 350 kg."),
+        error_messages={"invalid": "Enter your weight as a number, e.g. 70."},
         as_string=False,
         # apispec writes a Decimal field's bounds as strings; the spec needs numbers.
         metadata={"minimum": 20, "maximum": 350},

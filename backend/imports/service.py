@@ -144,10 +144,34 @@ def _spooled(spool: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def _claim(import_id: uuid.UUID) -> bool:
+    """Take the import for this worker: queued, or running under a worker gone quiet."""
+    now = utcnow()
+    stale = now - timedelta(seconds=current_app.config["IMPORTS_STALE_AFTER"])
+    claimed = db.session.execute(
+        update(Import)
+        .where(
+            Import.id == import_id,
+            (Import.status == "queued")
+            | (
+                (Import.status == "running")
+                & (Import.heartbeat_at.is_(None) | (Import.heartbeat_at < stale))
+            ),
+        )
+        .values(status="running", heartbeat_at=now, attempts=Import.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+
 def process_import(import_id: uuid.UUID) -> None:
-    """Do the whole job of one import. Safe to call again: finished imports are left be."""
+    """Do, or resume, the whole job of one import. Safe to call again: an import that is
+    finished, or in another live worker's hands, is left be."""
+    if not _claim(import_id):
+        return
     upload = db.session.get(Import, import_id)
-    if upload is None or upload.status in ("done", "failed"):
+    if upload is None:
         return
     user = db.session.get(User, upload.user_id)
     spool = Path(upload.spool_dir)
@@ -155,23 +179,16 @@ def process_import(import_id: uuid.UUID) -> None:
     try:
         if user is None or not spool.is_dir():
             raise FileNotFoundError("the upload is no longer there")
+        if upload.attempts > current_app.config["IMPORTS_MAX_ATTEMPTS"]:
+            raise RuntimeError("the import was taken up too many times")
         entries: list[Entry] = []
         for name, path in _spooled(spool):
             entries += archive.list_entries(str(path), name, lim, path.stat().st_size)
-        # A retried job starts its results afresh; runs it already made are found as duplicates.
-        db.session.execute(delete(ImportFile).where(ImportFile.import_id == upload.id))
-        db.session.add_all(
-            ImportFile(import_id=upload.id, position=i, name=e.name[:255], outcome="pending")
-            for i, e in enumerate(entries)
-        )
-        upload.status, upload.total, upload.processed = "running", len(entries), 0
-        db.session.commit()
-        rows = {
-            f.position: f.id
-            for f in db.session.scalars(select(ImportFile).where(ImportFile.import_id == upload.id))
-        }
+        rows = _result_rows(upload, entries)
         for position, entry in enumerate(entries):
-            _one(user, upload.id, rows[position], entry, lim)
+            row_id, outcome = rows[position]
+            if outcome == "pending":  # recorded files are done: a resumed job skips them
+                _one(user, upload.id, row_id, entry, lim)
         upload = db.session.get(Import, import_id)
         if upload is None:
             return  # the account went while the job ran
@@ -189,6 +206,27 @@ def process_import(import_id: uuid.UUID) -> None:
     upload.finished_at = utcnow()
     db.session.commit()
     shutil.rmtree(spool, ignore_errors=True)
+
+
+def _result_rows(upload: Import, entries: list[Entry]) -> dict[int, tuple[int, str]]:
+    """Position -> (result row id, outcome): made on the first claim, kept on a resume."""
+    existing = {
+        f.position: (f.id, f.outcome)
+        for f in db.session.scalars(select(ImportFile).where(ImportFile.import_id == upload.id))
+    }
+    if len(existing) != len(entries):  # first claim (or an upload read differently): afresh
+        db.session.execute(delete(ImportFile).where(ImportFile.import_id == upload.id))
+        db.session.add_all(
+            ImportFile(import_id=upload.id, position=i, name=e.name[:255], outcome="pending")
+            for i, e in enumerate(entries)
+        )
+        upload.total, upload.processed = len(entries), 0
+        db.session.commit()
+        existing = {
+            f.position: (f.id, f.outcome)
+            for f in db.session.scalars(select(ImportFile).where(ImportFile.import_id == upload.id))
+        }
+    return existing
 
 
 def _one(user: User, import_id: uuid.UUID, row_id: int, entry: Entry, lim: Limits) -> None:
@@ -212,7 +250,9 @@ def _one(user: User, import_id: uuid.UUID, row_id: int, entry: Entry, lim: Limit
     if row is not None:
         row.outcome, row.reason, row.run_id = outcome, reason[:500], run_id
     db.session.execute(
-        update(Import).where(Import.id == import_id).values(processed=Import.processed + 1)
+        update(Import)
+        .where(Import.id == import_id)
+        .values(processed=Import.processed + 1, heartbeat_at=utcnow())
     )
     db.session.commit()
     if saved is not None:
@@ -323,13 +363,6 @@ def _from_strava_row(record: dict[str, str]) -> Activity:
         terrain=terrain_class(gain / km) if gain is not None else None,
         uphill_share=None,
         downhill_share=None,
-    )
-
-
-def pending_spools() -> list[uuid.UUID]:
-    """Imports queued or running, e.g. after a restart, to hand to the worker again."""
-    return list(
-        db.session.scalars(select(Import.id).where(Import.status.in_(("queued", "running"))))
     )
 
 

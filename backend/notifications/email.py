@@ -11,7 +11,7 @@ import smtplib
 import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,19 @@ EMAIL_TEXTS = {
     ),
     "routine_reminder": ("Your routine for today", "Today's routine is waiting — open Limber."),
     "morning_checkin": ("How is your back this morning?", "Tell Limber how your back feels."),
+    "questionnaire_due": (
+        "Your progress questions are ready",
+        "A few short questions are waiting for you — open Limber.",
+    ),
     "sign_in_warning": (
         "Wrong passwords for your Limber account",
         "Someone has typed a wrong password for your account several times. If it was not "
         "you, change your password in Limber's Settings.",
+    ),
+    # Never the message itself: only that there is one.
+    "message": (
+        "You have a new message",
+        "You have a new message in Limber — open Limber to read it.",
     ),
     "test": ("Limber test email", "This is a test: email from Limber reaches you."),
 }
@@ -64,6 +73,13 @@ def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
     return str(data.get("u")), str(data["k"])
 
 
+def message_id(notification_id: Any) -> str:
+    """`<notification id@sender's domain>`: one id per notification, whatever the attempt."""
+    _, address = parseaddr(current_app.config["SMTP_FROM"])
+    domain = address.rpartition("@")[2] or "limber.local"
+    return f"<{notification_id}.email@{domain}>"
+
+
 def compose(user: Any, notification: Any) -> EmailMessage:
     subject, line = EMAIL_TEXTS[notification.kind]
     link = absolute(notification.url)
@@ -72,7 +88,9 @@ def compose(user: Any, notification: Any) -> EmailMessage:
     message["From"] = current_app.config["SMTP_FROM"]
     message["To"] = user.email
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain="limber.local")
+    # Stable across attempts: a resend after a worker died mid-send carries the same id,
+    # which mail systems use to drop the second copy (docs/jobs.md).
+    message["Message-ID"] = message_id(notification.id)
     # The same id on every attempt, so a receiving server can spot a repeat.
     message["X-Limber-Notification"] = str(notification.id)
     text = [line, "", link]

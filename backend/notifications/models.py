@@ -13,18 +13,24 @@ from backend.db import Base, UTCDateTime, new_uuid, utcnow
 NOTIFICATION_KINDS = (
     "routine_reminder",
     "morning_checkin",
+    "questionnaire_due",
     "client_alert",
     "alert_digest",
     "sign_in_warning",
+    "message",
 )
 CHANNELS = ("push", "email", "in_app")
 DEFAULT_CHANNELS: dict[str, dict[str, bool]] = {
     "routine_reminder": {"push": True, "email": False, "in_app": True},
     "morning_checkin": {"push": True, "email": False, "in_app": True},
+    "questionnaire_due": {"push": True, "email": False, "in_app": True},
     "client_alert": {"push": True, "email": True, "in_app": True},
     "alert_digest": {"push": False, "email": True, "in_app": True},
     "sign_in_warning": {"push": False, "email": True, "in_app": True},
+    "message": {"push": True, "email": False, "in_app": True},
 }
+# Kinds whose push and email wait out the user's quiet hours (kept in-app, in the badge).
+QUIET_HOURS_KINDS = ("message",)
 # The test notification goes out on every channel, whatever the settings say.
 TEST_KIND = "test"
 ALL_KINDS = (*NOTIFICATION_KINDS, TEST_KIND)

@@ -107,8 +107,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def send(subscription: Any, payload: dict[str, Any], *, ttl: int, urgency: str) -> str:
-    """Post one encrypted message; 'sent', or 'gone' when the service forgot the subscription."""
+def send(
+    subscription: Any, payload: dict[str, Any], *, ttl: int, urgency: str, topic: str | None = None
+) -> str:
+    """Post one encrypted message; 'sent', or 'gone' when the service forgot the subscription.
+
+    `topic` (RFC 8030, at most 32 URL-safe characters) lets the push service replace a
+    message with the same topic it has not delivered yet: a resend replaces, not adds.
+    """
     key = vapid_key()
     if key is None:
         raise RuntimeError("push is off: no VAPID key configured")
@@ -122,7 +128,7 @@ def send(subscription: Any, payload: dict[str, Any], *, ttl: int, urgency: str) 
             vapid_private_key=key,
             vapid_claims={"sub": current_app.config["VAPID_SUBJECT"]},
             ttl=ttl,
-            headers={"Urgency": urgency},
+            headers={"Urgency": urgency, **({"Topic": topic} if topic else {})},
             timeout=10,
         )
     except WebPushException as exc:

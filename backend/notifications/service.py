@@ -25,11 +25,13 @@ from backend.jobs import enqueue, job, periodic
 from backend.notifications import email, push
 from backend.notifications.models import (
     ALL_KINDS,
+    QUIET_HOURS_KINDS,
     TEST_KIND,
     Delivery,
     Notification,
     PushSubscription,
 )
+from backend.notifications.rules import quiet_now
 from backend.notifications.settings import channels_on, settings_for
 from backend.pagination import paginate
 
@@ -58,7 +60,14 @@ def notify(
     if kind not in ALL_KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     user_id = user.id if isinstance(user, User) else user
-    on = channels_on(settings_for(user_id), kind)
+    settings = settings_for(user_id)
+    on = channels_on(settings, kind)
+    if kind in QUIET_HOURS_KINDS and settings.quiet_start is not None:
+        person = user if isinstance(user, User) else db.session.get(User, user_id)
+        timezone = person.timezone if person is not None else None
+        if quiet_now(utcnow(), timezone, settings.quiet_start, settings.quiet_end):
+            # Nothing buzzes or lands in the inbox now; the in-app list and badge keep it.
+            on = {**on, "push": False, "email": False}
     row = {
         "id": new_uuid(),
         "user_id": user_id,
@@ -171,6 +180,7 @@ def _send(delivery: Delivery, notification: Notification, user: User) -> str:
         push_payload(notification),
         ttl=PUSH_TTL.get(notification.kind, DEFAULT_PUSH_TTL),
         urgency="high" if notification.kind == "client_alert" else "normal",
+        topic=delivery.id.hex,  # the same on every attempt of this delivery
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -52,6 +53,9 @@ class QuestionnaireResponse(Base):
     __table_args__ = (
         Index("ix_questionnaire_responses_runner_id_answered_at", "runner_id", "answered_at"),
         Index("ix_questionnaire_responses_questionnaire_id", "questionnaire_id"),
+        # One answer per due round: each answer names the one before it ("start" for the
+        # first), so two answers to the same round, sent at once, cannot both be stored.
+        UniqueConstraint("runner_id", "questionnaire_id", "follows"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
@@ -65,9 +69,38 @@ class QuestionnaireResponse(Base):
     answers: Mapped[Any] = mapped_column(JSON)
     score: Mapped[float] = mapped_column(Float)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The id of the runner's previous answer to this questionnaire, or FIRST_ROUND.
+    follows: Mapped[str] = mapped_column(String(36))
+    # The activity set (patient-specific questionnaires): 1, then one more per restart.
+    series: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questionnaire: Mapped[Questionnaire] = relationship(lazy="raise")
+
+
+FIRST_ROUND = "start"
+
+
+class QuestionnaireSeries(Base):
+    """A fresh set of activities for a patient-specific questionnaire, from `started_at`.
+
+    Set 1 has no row. Each restart adds the next number; answers carry the set they
+    belong to, and scores are only ever compared within one set.
+    """
+
+    __tablename__ = "questionnaire_series"
+
+    runner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    questionnaire_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 class OutcomeSchedule(Base):

@@ -17,6 +17,7 @@ from backend.outcomes.schemas import (
     QuestionnaireList,
     ResponseIn,
     ResponseOut,
+    RestartOut,
     ScheduleOut,
     SchedulePatch,
 )
@@ -64,6 +65,17 @@ class QuestionnaireResponses(MethodView):
         return service.present_response(response), 201 if created else 200
 
 
+@blp.route("/me/questionnaires/<uuid:questionnaire_id>/restart")
+class MyRestart(MethodView):
+    @access("runner")
+    @blp.response(200, RestartOut)
+    @blp.alt_response(404, description="No such questionnaire among yours")
+    @blp.alt_response(409, description="This questionnaire has no activities to choose")
+    def post(self, questionnaire_id: uuid.UUID) -> dict[str, Any]:
+        """Start again with new activities (earlier scores stay, as their own series)"""
+        return service.restart_activities(current_user, current_user, questionnaire_id)
+
+
 @blp.route("/me/outcomes")
 class MyOutcomes(MethodView):
     @access("runner")
@@ -82,6 +94,18 @@ class ClientOutcomes(MethodView):
         """One client's questionnaire scores over time"""
         client = client_for_read(current_user, client_id, "outcomes")
         return service.outcomes_for(client)
+
+
+@blp.route("/clients/<uuid:client_id>/questionnaires/<uuid:questionnaire_id>/restart")
+class ClientRestart(MethodView):
+    @access("practitioner")
+    @blp.alt_response(404, **_NOT_A_CLIENT)
+    @blp.alt_response(409, description="This questionnaire has no activities to choose")
+    @blp.response(200, RestartOut)
+    def post(self, client_id: uuid.UUID, questionnaire_id: uuid.UUID) -> dict[str, Any]:
+        """Ask a client to name new activities next time (earlier scores stay)"""
+        client = client_for_read(current_user, client_id, "outcomes")
+        return service.restart_activities(current_user, client, questionnaire_id)
 
 
 @blp.route("/clients/<uuid:client_id>/outcome-schedule")

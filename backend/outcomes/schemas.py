@@ -87,6 +87,9 @@ class DueItemOut(OutSchema):
         allow_none=True,
         metadata={"description": "Activities named the first time, to rate again (else null)."},
     )
+    series = fields.Integer(
+        metadata={"description": "The activity set (1, then one more per restart)."}
+    )
 
 
 class ScheduleOut(OutSchema):
@@ -152,6 +155,10 @@ class PointOut(OutSchema):
 class InstrumentOut(OutSchema):
     optional_fields = ("judgement",)
     questionnaire = fields.Nested(QuestionnaireOut)
+    series = fields.Integer(
+        metadata={"description": "The activity set these scores belong to; 1 unless restarted."}
+    )
+    current = fields.Boolean(metadata={"description": "The set asked now."})
     baseline = fields.Nested(PointOut)
     latest = fields.Nested(PointOut)
     change = fields.Float(allow_none=True)
@@ -176,3 +183,12 @@ class SchedulePatch(BaseSchema):
     def _not_empty(self, data: dict[str, object], **_: object) -> None:
         if not data:
             raise ValidationError("Send at least one field to change.")
+
+
+class RestartOut(OutSchema):
+    optional_fields = ("started_at",)
+    questionnaire_id = fields.UUID()
+    series = fields.Integer()
+    started_at = AwareDateTime(
+        allow_none=True, metadata={"description": "When this set began (null for set 1)."}
+    )

@@ -182,7 +182,7 @@ class ClientProgress(MethodView):
     def get(self, args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
         """One client's stiffness trend, triggers, load and routine adherence"""
         client = client_for_read(current_user, client_id, "progress")
-        return progress.progress_between(client, args["from_"], args["to"])
+        return progress.progress_between(client, args["from_"], args["to"], args["outcome"])
 
 
 @clients_blp.route("/<uuid:client_id>/alerts")

@@ -16,6 +16,11 @@ regression, as if each level had `PRIOR_RUNS` extra runs showing no difference).
 interval around each amount is the 95 % range of the estimate given the scatter of the
 runner's scores (t distribution with the model's remaining degrees of freedom).
 
+The outcome. By default the model explains the stiffness noted right after each run.
+With the `next_morning` outcome it explains the answer to "How is your back this
+morning?" instead, on the runs that have one: what makes stiffness linger rather than
+what brings it on. The factors, the penalty and the labels are the same.
+
 Labels: "clearly more stiffness" when the whole 95 % interval lies above zero and the
 amount is at least one point; "possibly more stiffness" when an 80 % interval lies above
 zero and the amount is at least half a point (and the same for less); "no difference
@@ -32,6 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 
 FACTORS = ("surface", "workout_type", "terrain", "distance", "weekly_load")
+# Which stiffness a model explains: right after the run, or the next morning.
+OUTCOMES = ("after_run", "next_morning")
+DEFAULT_OUTCOME = "after_run"
 REFERENCE = {
     "surface": "road",
     "workout_type": "easy",
@@ -62,9 +70,13 @@ _ORDER = list(LABELS)
 
 @dataclass(frozen=True)
 class Observation:
-    stiffness: float
+    stiffness: float | None  # right after the run (None: not given)
     weeks: float  # time since some fixed day, in weeks
     levels: dict[str, str]  # factor -> level; missing or None means unknown
+    morning: float | None = None  # the next morning (None: not answered)
+
+    def outcome(self, outcome: str) -> float | None:
+        return self.morning if outcome == "next_morning" else self.stiffness
 
 
 def distance_band(distance_km: float, median_km: float | None) -> str:
@@ -153,8 +165,20 @@ def _label(effect: float, se: float, df: float) -> str:
     return "no_difference"
 
 
-def analyse(observations: Sequence[Observation]) -> list[dict[str, object]]:
-    """Every factor level but the references: its amount, 95 % interval, label and runs."""
+def analyse(
+    observations: Sequence[Observation], outcome: str = DEFAULT_OUTCOME
+) -> list[dict[str, object]]:
+    """Every factor level but the references: its amount, 95 % interval, label and runs.
+
+    `outcome` picks the stiffness explained (`OUTCOMES`); runs without it are left out.
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    observations = [
+        Observation(float(value), o.weeks, o.levels)
+        for o in observations
+        if (value := o.outcome(outcome)) is not None
+    ]
     n = len(observations)
     counts: dict[str, dict[str, int]] = {f: {} for f in FACTORS}
     sums: dict[str, dict[str, float]] = {f: {} for f in FACTORS}
@@ -162,7 +186,7 @@ def analyse(observations: Sequence[Observation]) -> list[dict[str, object]]:
         for f in FACTORS:
             lvl = obs.levels.get(f) or UNKNOWN
             counts[f][lvl] = counts[f].get(lvl, 0) + 1
-            sums[f][lvl] = sums[f].get(lvl, 0.0) + obs.stiffness
+            sums[f][lvl] = sums[f].get(lvl, 0.0) + float(obs.stiffness or 0.0)
     refs = {f: _reference(f, counts[f]) for f in FACTORS}
     columns = [
         (f, lvl)
@@ -229,7 +253,7 @@ def _fit(
             j = index.get((f, obs.levels.get(f) or UNKNOWN))
             if j is not None:
                 X[i, j] = 1.0
-    y = np.array([o.stiffness for o in observations], dtype=float)
+    y = np.array([float(o.stiffness or 0.0) for o in observations], dtype=float)
     penalty = np.full(X.shape[1], PRIOR_RUNS)
     penalty[0] = 0.0  # the typical run and the drift are not pulled towards zero
     penalty[1] = 0.0 if spread > 0 else 1.0

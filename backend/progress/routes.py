@@ -20,4 +20,4 @@ class Progress(MethodView):
     @blp.response(200, ProgressOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """My stiffness trend, triggers, load and routine adherence"""
-        return service.progress_between(current_user, args["from_"], args["to"])
+        return service.progress_between(current_user, args["from_"], args["to"], args["outcome"])

@@ -18,6 +18,14 @@ class ProgressQueryArgs(BaseSchema):
     # A query string cannot carry null: absent means None, and the spec must not say nullable.
     from_ = fields.Date(data_key="from", load_default=None, allow_none=False, validate=_sane_date)
     to = fields.Date(load_default=None, allow_none=False, validate=_sane_date)
+    outcome = fields.String(
+        load_default=effects.DEFAULT_OUTCOME,
+        validate=validate.OneOf(effects.OUTCOMES),
+        metadata={
+            "description": "The stiffness the triggers explain: right after the run "
+            "(default) or the next morning."
+        },
+    )
 
     @validates_schema
     def _ordered(self, data: dict[str, object], **_: object) -> None:
@@ -134,5 +142,9 @@ class ProgressOut(OutSchema):
     by_surface = fields.List(fields.Nested(BySurface))
     by_workout_type = fields.List(fields.Nested(ByWorkoutType))
     triggers = fields.List(fields.Nested(TriggerOut))
+    triggers_outcome = fields.String(
+        validate=validate.OneOf(effects.OUTCOMES),
+        metadata={"description": "The stiffness the triggers explain."},
+    )
     load_ = fields.Nested(LoadOut, data_key="load", attribute="load")
     adherence = fields.Nested(AdherenceOut)

@@ -9,7 +9,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, case, cast, func, select
+from sqlalchemy import ColumnElement, Float, case, cast, func, or_, select
 
 from backend.auth.models import User
 from backend.dates import local_today
@@ -31,14 +31,24 @@ def date_range(start: date | None, end: date | None, today: date) -> tuple[date,
     return start or end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), end
 
 
-def progress_between(runner: User, start: date | None, end: date | None) -> dict[str, Any]:
-    """Progress over the asked range, dated in the runner's own calendar."""
+def progress_between(
+    runner: User,
+    start: date | None,
+    end: date | None,
+    outcome: str = effects.DEFAULT_OUTCOME,
+) -> dict[str, Any]:
+    """Progress over the asked range, dated in the runner's own calendar.
+
+    `outcome` is the stiffness the trigger analysis explains (`effects.OUTCOMES`).
+    """
     today = local_today(runner)
     first, last = date_range(start, end, today)
-    return progress_for(runner, first, last, today)
+    return progress_for(runner, first, last, today, outcome)
 
 
-def progress_for(runner: User, start: date, end: date, today: date) -> dict[str, Any]:
+def progress_for(
+    runner: User, start: date, end: date, today: date, outcome: str = effects.DEFAULT_OUTCOME
+) -> dict[str, Any]:
     where = (Run.user_id == runner.id, Run.local_date >= start, Run.local_date <= end)
     # Runs still waiting for the runner's stiffness (imported) count for load only.
     scored = (*where, Run.stiffness.is_not(None))
@@ -77,16 +87,17 @@ def progress_for(runner: User, start: date, end: date, today: date) -> dict[str,
         },
         "by_surface": _by(by_surface, "surface"),
         "by_workout_type": _by(by_type, "workout_type"),
-        "triggers": effects.analyse(_observations(scored, weekly, start)),
+        "triggers": effects.analyse(_observations(where, weekly, start), outcome),
+        "triggers_outcome": outcome,
         "load": {"weekly": weekly_load(runner, where)},
         "adherence": adherence_for_many([runner.id], start, end, today)[runner.id],
     }
 
 
 def _observations(
-    scored: tuple[ColumnElement[bool], ...], weekly: Any, start: date
+    where: tuple[ColumnElement[bool], ...], weekly: Any, start: date
 ) -> list[effects.Observation]:
-    """One row per rated run, in one statement, with the factors the analysis weighs."""
+    """One row per run with either stiffness, in one statement, with the factors weighed."""
     rows = db.session.execute(
         select(
             Run.local_date,
@@ -96,13 +107,15 @@ def _observations(
             Run.terrain,
             Run.distance_km,
             week_start(Run.local_date),
-        ).where(*scored)
+            Run.morning_stiffness,
+        ).where(*where, or_(Run.stiffness.is_not(None), Run.morning_stiffness.is_not(None)))
     ).all()
     median_km = stats.median([float(r.distance_km) for r in rows])
     heavy = set(_heavy_weeks([(w, km) for w, _, _, km in weekly]))
     return [
         effects.Observation(
-            stiffness=float(stiffness),
+            stiffness=None if stiffness is None else float(stiffness),
+            morning=None if morning is None else float(morning),
             weeks=(day - start).days / 7,
             levels={
                 "surface": surface,
@@ -112,7 +125,7 @@ def _observations(
                 "weekly_load": "high" if _as_date(wk) in heavy else "usual",
             },
         )
-        for day, stiffness, surface, workout, terrain, km, wk in rows
+        for day, stiffness, surface, workout, terrain, km, wk, morning in rows
     ]
 
 

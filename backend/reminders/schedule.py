@@ -92,7 +92,7 @@ def send_time(day: date, at: time, timezone: str, quiet: QuietHours | None) -> d
     return end
 
 
-def _may_send_now(now: datetime, timezone: str, quiet: QuietHours | None) -> bool:
+def may_send_now(now: datetime, timezone: str, quiet: QuietHours | None) -> bool:
     wall = local_now(now, timezone).time().replace(tzinfo=None)
     return quiet is None or not quiet.contains(wall)
 
@@ -114,7 +114,7 @@ def reminder_due(
     if not set(planned) - set(done):
         return None
     at = send_time(today, reminder_at, timezone, quiet)
-    if at is None or now < at or not _may_send_now(now, timezone, quiet):
+    if at is None or now < at or not may_send_now(now, timezone, quiet):
         return None
     return Due(key=f"reminder:{user_id}:{today.isoformat()}", local_date=today, at=at)
 
@@ -128,7 +128,7 @@ def checkins_due(
 ) -> list[Due]:
     """The morning check-ins due at `now`: yesterday's unanswered runs, latest first."""
     today = local_now(now, timezone).date()
-    if not _may_send_now(now, timezone, quiet):
+    if not may_send_now(now, timezone, quiet):
         return []
     at = send_time(today, morning_at, timezone, quiet)
     if at is None or now < at:

@@ -25,6 +25,7 @@ from backend.jobs import periodic
 from backend.notifications.models import Notification, NotificationSettings
 from backend.notifications.service import notify
 from backend.notifications.settings import settings_for_many
+from backend.outcomes.service import due_rounds
 from backend.reminders import schedule
 from backend.reminders.service import plans_between, runs_for_checkin
 from backend.routines.models import Routine
@@ -200,3 +201,52 @@ def checkin_message(run: Run) -> dict[str, Any]:
             {"action": "open", "title": "Answer 0 to 10"},
         ],
     }
+
+
+# --- due questionnaires ----------------------------------------------------------------
+
+
+QUESTIONNAIRE_TITLE = "Your progress questions are ready"
+QUESTIONNAIRE_BODY = "A few short questions on how your back has been — about a minute."
+
+
+@periodic(crontab(minute="*"))
+def send_questionnaire_reminders() -> None:
+    """Each minute: runners with a questionnaire round due whose reminder time has come."""
+    send_due_questionnaires(utcnow())
+
+
+def send_due_questionnaires(now: datetime) -> int:
+    """One reminder per runner and due round, at the reminder time, never in quiet hours.
+
+    The round is named by the day it fell due, so a round left unanswered for days is
+    reminded of once; the next round, weeks later, has its own day and its own reminder.
+    """
+    runners = list(db.session.scalars(select(User).where(User.role == "runner")))
+    if not runners:
+        return 0
+    settings = settings_for_many(r.id for r in runners)
+    ready = []
+    for r in runners:
+        row = settings[r.id]
+        today = schedule.local_now(now, r.timezone).date()
+        at = schedule.send_time(today, row.reminder_time, r.timezone, _quiet(row))
+        if at is not None and at <= now and schedule.may_send_now(now, r.timezone, _quiet(row)):
+            ready.append(r)
+    rounds = due_rounds(ready, now)
+    keys = {uid: [f"questionnaire:{uid}:{day.isoformat()}"] for uid, day in rounds.items()}
+    used = _used_keys(keys)
+    sent = 0
+    for r in ready:
+        if r.id not in keys or (r.id, keys[r.id][0]) in used:
+            continue
+        told = notify(
+            r,
+            "questionnaire_due",
+            title=QUESTIONNAIRE_TITLE,
+            body=QUESTIONNAIRE_BODY,
+            url="/",
+            key=keys[r.id][0],
+        )
+        sent += told is not None
+    return sent

@@ -1,3 +1,5 @@
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.pagination import PageArgs, page_schema
@@ -17,34 +19,59 @@ def _subset(choices: tuple[str, ...]) -> fields.List:
 _MORE_THAN_ZERO = {"exclusiveMinimum": True}
 
 
+# Plain words, as the run form says them (the form checks the same before sending).
+_DISTANCE = validate.Range(
+    min=0, max=300, min_inclusive=False, error="Enter a distance above 0 and up to 300 km."
+)
+_DURATION = validate.Range(min=1, max=7 * 24 * 3600, error="Enter a time from 1 second to 7 days.")
+_SURFACE = validate.OneOf(SURFACES, error="Pick a surface.")
+_WORKOUT = validate.OneOf(WORKOUT_TYPES, error="Pick the kind of run.")
+_STIFFNESS = validate.Range(min=0, max=10, error="Pick how stiff you feel, 0 to 10.")
+_NUMBER: dict[str, str | list[Any] | dict[Any, Any]] = {"invalid": "Enter a number."}
+
+
 class _RunFields(BaseSchema):
     started_at = AwareDateTime()
     distance_km = fields.Float(
-        validate=validate.Range(min=0, max=300, min_inclusive=False),
-        allow_nan=False,
-        metadata=_MORE_THAN_ZERO,
+        validate=_DISTANCE, allow_nan=False, metadata=_MORE_THAN_ZERO, error_messages=_NUMBER
     )
-    duration_s = fields.Integer(validate=validate.Range(min=1, max=7 * 24 * 3600))
-    surface = fields.String(validate=validate.OneOf(SURFACES))
-    workout_type = fields.String(validate=validate.OneOf(WORKOUT_TYPES))
-    stiffness = fields.Integer(validate=validate.Range(min=0, max=10), strict=True)
+    duration_s = fields.Integer(validate=_DURATION, error_messages=_NUMBER)
+    surface = fields.String(validate=_SURFACE)
+    workout_type = fields.String(validate=_WORKOUT)
+    stiffness = fields.Integer(validate=_STIFFNESS, strict=True, error_messages=_NUMBER)
     stiffness_areas = _subset(STIFFNESS_AREAS)
     red_flags = _subset(RED_FLAGS)
-    notes = fields.String(validate=validate.Length(max=2000))
+    notes = fields.String(
+        validate=validate.Length(max=2000, error="Keep the notes to 2000 characters.")
+    )
 
 
 class RunIn(_RunFields):
     id = fields.UUID()
     distance_km = fields.Float(
         required=True,
-        validate=validate.Range(min=0, max=300, min_inclusive=False),
+        validate=_DISTANCE,
         allow_nan=False,
         metadata=_MORE_THAN_ZERO,
+        error_messages={**_NUMBER, "required": "Enter how far you ran."},
     )
-    duration_s = fields.Integer(required=True, validate=validate.Range(min=1, max=7 * 24 * 3600))
-    surface = fields.String(required=True, validate=validate.OneOf(SURFACES))
-    workout_type = fields.String(required=True, validate=validate.OneOf(WORKOUT_TYPES))
-    stiffness = fields.Integer(required=True, validate=validate.Range(min=0, max=10), strict=True)
+    duration_s = fields.Integer(
+        required=True,
+        validate=_DURATION,
+        error_messages={**_NUMBER, "required": "Enter how long it took."},
+    )
+    surface = fields.String(
+        required=True, validate=_SURFACE, error_messages={"required": "Pick a surface."}
+    )
+    workout_type = fields.String(
+        required=True, validate=_WORKOUT, error_messages={"required": "Pick the kind of run."}
+    )
+    stiffness = fields.Integer(
+        required=True,
+        validate=_STIFFNESS,
+        strict=True,
+        error_messages={**_NUMBER, "required": "Pick how stiff you feel, 0 to 10."},
+    )
 
 
 class RunPatch(_RunFields):

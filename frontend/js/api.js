@@ -104,7 +104,8 @@ function copy(data) {
   return data === null || typeof data !== "object" ? data : structuredClone(data);
 }
 
-function buildUrl(path, query) {
+/** The URL a read asks for: the service worker keys its copies by it (warm.js). */
+export function buildUrl(path, query) {
   const url = new URL(BASE + path, self.location.origin);
   if (query) {
     for (const [k, v] of Object.entries(query)) {

@@ -11,6 +11,7 @@ import {
   signOut,
   startChrome,
 } from "./chrome.js";
+import * as badges from "./badges.js";
 import * as outbox from "./outbox.js";
 import { match, navigate, render, startRouter } from "./router.js";
 import { controlled, registerServiceWorker } from "./serviceworker.js";
@@ -21,6 +22,8 @@ async function setUser(user) {
   state.user = user;
   if (user) await idbSet("user", user);
   else await idbDel("user");
+  if (user) badges.start();
+  else badges.stop();
   await outbox.setCurrentUser(user ? user.id : null);
   renderNav(user);
 }
@@ -35,6 +38,7 @@ async function loadUser() {
       // No network: trust the last known user so the app still opens offline.
       state.user = (await idbGet("user")) || null;
       await outbox.setCurrentUser(state.user ? state.user.id : null);
+      if (state.user) badges.start();
       renderNav(state.user);
     } else {
       await setUser(null);
@@ -43,8 +47,8 @@ async function loadUser() {
 }
 
 /**
- * Once the service worker controls the page, read what a runner needs offline
- * (every routine with its steps) so the worker keeps a copy, and hold a CSRF
+ * Once the service worker controls the page, ask it to read what a runner needs
+ * offline (Today, every routine with its steps, Progress, the runs), and hold a CSRF
  * token so a write made later without signal can be sent as soon as it returns.
  */
 async function warmUp() {
@@ -53,8 +57,7 @@ async function warmUp() {
   if (state.user.role !== "runner" || !("serviceWorker" in navigator)) return;
   await controlled();
   try {
-    const routines = await api.all("/routines");
-    await Promise.all(routines.map((r) => api.get(`/routines/${r.id}`).catch(() => null)));
+    (await import("./warm.js")).warmRunner(state.user);
   } catch {
     // Best effort: the next start tries again.
   }

@@ -4,22 +4,31 @@
 import { api, events as apiEvents, forgetCsrf } from "./api.js";
 import { clear, h } from "./dom.js";
 import { plural } from "./format.js";
+import * as badges from "./badges.js";
 import * as outbox from "./outbox.js";
 import { navigate } from "./router.js";
 
 const RUNNER_NAV = [
   ["/", "Today", "today"],
   ["/log", "Log run", "log"],
+  ["/runs", "Runs", "runs"],
   ["/progress", "Progress", "progress"],
-  ["/settings", "Settings", "settings"],
+  ["/messages", "Messages", "messages", "messages"],
+  ["/settings", "Settings", "settings", "notifications"],
 ];
 const PRACTITIONER_NAV = [
-  ["/clients", "Clients", "clients"],
+  ["/clients", "Clients", "clients", "messages"],
   ["/library", "Library", "library"],
   ["/invite", "Invite", "invite"],
-  ["/settings", "Settings", "settings"],
+  ["/settings", "Settings", "settings", "notifications"],
 ];
-const KINDS = { run: "run", morning: "morning answer" };
+const KINDS = {
+  run: "run",
+  "run-edit": "change to a run",
+  "run-delete": "run deletion",
+  morning: "morning answer",
+  message: "message",
+};
 
 const state = { offline: !navigator.onLine, stale: false };
 // Set by startChrome: the signed-in user and how to change it.
@@ -33,13 +42,15 @@ export function renderNav(user) {
   if (!user) return;
   const items = user.role === "practitioner" ? PRACTITIONER_NAV : RUNNER_NAV;
   const list = h("ul", {});
-  for (const [href, label, icon] of items) {
+  for (const [href, label, icon, badge] of items) {
     const glyph = h("span", { class: `navicon icon-${icon}`, "aria-hidden": "true" });
-    const link = h("a", { href, class: "navlink", dataset: { icon } }, glyph, h("span", {}, label));
+    const data = { icon, badge };
+    const link = h("a", { href, class: "navlink", dataset: data }, glyph, h("span", {}, label));
     list.appendChild(h("li", {}, link));
   }
   nav.appendChild(list);
   markCurrentNav();
+  badges.paint();
 }
 
 export function markCurrentNav() {

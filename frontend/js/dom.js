@@ -93,20 +93,41 @@ export function notice(kind, ...children) {
   return h("div", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status" }, ...children);
 }
 
+function fieldTarget(form, name) {
+  const el = form.querySelector(`[data-field="${name}"], [name="${name}"]`);
+  if (!el) return null;
+  const box = el.matches("fieldset") ? el : el.closest(".field, fieldset") || el.parentElement;
+  const input = el.matches("input, select, textarea") ? el : box.querySelector("input, select, textarea");
+  return { box, input };
+}
+
+/** Marks each field named in err.fields with its message; returns the first input marked. */
 export function formErrors(form, err) {
+  return markFields(form, err).first;
+}
+
+// {first, placed, unplaced}: the first input marked, the fields marked, and the
+// messages naming no field on this form (showErrors puts those in its summary).
+export function markFields(form, err, plain = String) {
   form.querySelectorAll(".field-error").forEach((e) => e.remove());
   form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
   const fields = err && err.fields ? err.fields : {};
   let first = null;
+  const placed = [];
+  const unplaced = [];
   for (const [name, msgs] of Object.entries(fields)) {
-    const input = form.querySelector(`[name="${name}"]`);
-    const msg = h("p", { class: "field-error" }, Array.isArray(msgs) ? msgs.join(" ") : String(msgs));
-    if (input) {
-      const box = input.closest(".field, fieldset") || input.parentElement;
-      box.appendChild(msg);
-      input.setAttribute("aria-invalid", "true");
-      first = first || input;
+    const text = [].concat(msgs).map(plain).join(" ");
+    const target = fieldTarget(form, name);
+    if (!target) {
+      unplaced.push(text);
+      continue;
     }
+    target.box.appendChild(h("p", { class: "field-error" }, text));
+    target.box.querySelectorAll("input, select, textarea").forEach((i) => {
+      if (i.type !== "checkbox" && i.type !== "radio") i.setAttribute("aria-invalid", "true");
+    });
+    placed.push({ name, input: target.input, box: target.box });
+    first = first || target.input;
   }
-  return first;
+  return { first, placed, unplaced };
 }

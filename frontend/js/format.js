@@ -77,19 +77,22 @@ export function triage(flags) {
 
 // Plausible paces, as the server checks them (limits from vocab.js).
 
-function paceText(secondsPerKm) {
-  const total = Math.round(secondsPerKm);
+export function paceText(seconds) {
+  const total = Math.round(seconds);
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
 
-/** The server's message for an implausible pace, or null when it is fine. */
-export function paceProblem(km, seconds, workoutType) {
+/** The server's rule for an implausible pace, said in the runner's units; null when fine. */
+export function paceProblem(km, seconds, workoutType, user) {
   if (!km || !seconds) return null;
   const pace = seconds / km;
   const walking = workoutType === "walk";
   const slowest = walking ? SLOWEST_WALK_S_PER_KM : SLOWEST_RUN_S_PER_KM;
   if (pace >= FASTEST_S_PER_KM && pace <= slowest) return null;
-  return `That is a pace of ${paceText(pace)} min/km; for ${walking ? "a walk" : "a run"} it should be between ${paceText(FASTEST_S_PER_KM)} and ${paceText(slowest)} min/km. Check the distance and the time.`;
+  const mi = distanceUnit(user) === "mi";
+  const per = (s) => paceText(mi ? s * KM_PER_MILE : s);
+  const unit = mi ? "min/mile" : "min/km";
+  return `That is a pace of ${per(pace)} ${unit}; for ${walking ? "a walk" : "a run"} it should be between ${per(FASTEST_S_PER_KM)} and ${per(slowest)} ${unit}. Check the distance and the time.`;
 }
 
 export function labelOf(list, value) {

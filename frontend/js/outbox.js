@@ -1,4 +1,4 @@
-// Offline writes. Every run and routine session is written here first, with a
+// Offline writes. Every run, change to a run and routine session is written here first, with a
 // client-made UUID, then sent. An item leaves only when the server accepted it
 // (2xx) or definitively refused it (a 4xx other than 401, 429 or a stale CSRF
 // token); anything else keeps it for the next try. The server treats the same
@@ -96,6 +96,11 @@ async function sendOne(item) {
     return { outcome: "sent", item, data: res.data };
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
+    if (item.method === "DELETE" && err.status === 404) {
+      // Already gone (a replay, or deleted on another device): what was asked for holds.
+      await del(item.id, items);
+      return { outcome: "sent", item, data: null };
+    }
     if (err.retryable) {
       const current = await get(item.id, items);
       if (current) {
@@ -107,6 +112,21 @@ async function sendOne(item) {
     await del(item.id, items);
     return { outcome: "refused", item, error: err };
   }
+}
+
+// Writes about one run (its edits, deletion, morning answer) wait for the writes about
+// it queued before them, the run itself first.
+async function sentBefore(item) {
+  const runId = item.meta && item.meta.run_id;
+  if (!runId) return null;
+  const earlier = (await pending(item.user_id)).filter(
+    (p) => p.id !== item.id && p.created_at <= item.created_at && (p.id === runId || (p.meta && p.meta.run_id === runId)),
+  );
+  for (const before of earlier) {
+    const result = await sendOne(before);
+    if (result.outcome === "kept") return { outcome: "kept", item, error: result.error };
+  }
+  return null;
 }
 
 function withLock(fn) {
@@ -123,7 +143,7 @@ export async function submit(kind, path, body, userId, meta = {}, options = {}) 
   const result = await withLock(async () => {
     const still = await get(item.id, items);
     if (!still) return { outcome: "sent", item, data: null };
-    return sendOne(still);
+    return (await sentBefore(still)) || sendOne(still);
   });
   changed();
   if (result.outcome === "kept") requestBackgroundSync();

@@ -36,6 +36,8 @@ function followControllerChanges() {
 function onMessage(event) {
   const msg = event.data || {};
   const url = msg.url;
+  // The sign-in warm-up is done (sw.js "WARM"): the first screens now open offline.
+  if (msg.type === "WARMED") document.documentElement.dataset.warmed = "1";
   if (msg.type === "NAVIGATE" && typeof url === "string" && url.startsWith("/")) {
     if (!url.startsWith("//")) navigate(url);
   }

@@ -240,7 +240,7 @@ def log_run(
 ) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log run").click()
     page.get_by_label("Distance").fill(distance)
-    page.get_by_label("Duration").fill(duration)
+    fill_duration(page, duration)
     page.get_by_role("group", name="Surface").get_by_text(surface, exact=True).click()
     page.get_by_role("group", name="Workout").get_by_text(workout, exact=True).click()
     page.get_by_role("group", name="Stiffness").get_by_text(str(stiffness), exact=True).click()
@@ -256,6 +256,16 @@ def sw_list(name: str) -> list[str]:
     found = re.search(rf"const {name} = (\[[^\]]*\]);", text)
     assert found, f"sw.js has no {name} list"
     return list(json.loads(found.group(1)))
+
+
+def fill_duration(page: Page, text: str) -> None:
+    """Types "32:15" or "1:05:30" the way a phone's number pad can: one field each."""
+    parts = [p.strip() for p in text.split(":")]
+    hours, minutes, seconds = {1: ["", parts[0], ""], 2: ["", *parts], 3: parts}[len(parts)]
+    group = page.get_by_role("group", name="Duration")
+    group.get_by_label("Hours").fill(hours)
+    group.get_by_label("Minutes").fill(minutes)
+    group.get_by_label("Seconds").fill(seconds)
 
 
 def wait_for_service_worker(page: Page) -> None:

@@ -141,3 +141,76 @@ def test_a_questionnaire_answered_offline_is_sent_once(new_context, base_url):
     page.wait_for_load_state("networkidle")
     (psfs,) = api_json(page, "/api/v1/me/outcomes")["instruments"]
     assert len(psfs["responses"]) == 1
+
+
+NEW_SET = ("run a half marathon", "carry the shopping", "sit through a film")
+
+
+def test_the_runner_starts_the_psfs_again_and_chooses_the_morning_triggers(new_context, base_url):
+    import re
+
+    problems: dict[str, list[str]] = {}
+    now = datetime.now(UTC)
+    ctx = new_context(base_url, PHONE, bypass_csp=True)
+    ctx.clock.set_fixed_time(now - timedelta(days=14))
+    page = ctx.new_page()
+    sign_up(page, "Robin Restart", unique_email(), "a long test password 13")
+    page.goto("/")
+    _answer_psfs_first_time(page)
+
+    ctx.clock.set_fixed_time(now)
+    page.goto("/progress")
+    outcomes = page.get_by_role("region", name="How you are doing")
+    outcomes.get_by_role("button", name="Start again with new activities").click()
+    expect(outcomes.get_by_text("these scores stay as their own series")).to_be_visible()
+
+    # Today asks for the PSFS again, with the activities to be named afresh.
+    page.goto("/")
+    page.get_by_role("link", name="Answer: Activities you find hard").click()
+    for i, name in enumerate(NEW_SET, start=1):
+        page.get_by_label(f"Activity {i}", exact=True).fill(name)
+        group = page.get_by_role("group", name=f"How well can you do activity {i} today?")
+        group.get_by_text("6", exact=True).click()
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_text("Your score is 6.")).to_be_visible()
+
+    page.goto("/progress")
+    outcomes = page.get_by_role("region", name="How you are doing")
+    expect(outcomes.get_by_role("heading", name=re.compile(r"activity set 1$"))).to_be_visible()
+    current = outcomes.get_by_role("heading", name=re.compile(r"activity set 2 \(now\)$"))
+    expect(current).to_be_visible()
+    expect(
+        outcomes.get_by_text("Activities: run a half marathon, carry the shopping")
+    ).to_be_visible()
+
+    # The triggers can be measured on the next-morning answers instead.
+    triggers = page.get_by_role("region", name="What seems to bring it on")
+    morning = triggers.get_by_role("button", name="The next morning")
+    expect(morning).to_have_attribute("aria-pressed", "false")
+    morning.click()
+    expect(morning).to_have_attribute("aria-pressed", "true")
+    expect(triggers.get_by_text("How is your back this morning?", exact=False)).to_be_visible()
+    _check_axe(page, "progress with two PSFS sets and morning triggers", problems)
+    assert not problems, problems
+
+
+def test_the_practitioner_reads_the_morning_triggers_of_a_client(new_context, base_url):
+    problems: dict[str, list[str]] = {}
+    coach = new_context(base_url, LAPTOP, bypass_csp=True).new_page()
+    sign_in(coach, *COACH)
+    coach.goto("/clients")
+    coach.get_by_role("link", name="Alex Moreno").click()
+    triggers = coach.get_by_role("region", name="What seems to bring it on")
+    after = triggers.get_by_role("button", name="Right after the run")
+    expect(after).to_have_attribute("aria-pressed", "true")
+    with coach.expect_response(lambda r: "outcome=next_morning" in r.url) as answer:
+        triggers.get_by_role("button", name="The next morning").click()
+    assert answer.value.status == 200
+    expect(triggers.get_by_text("next-morning answers", exact=False)).to_be_visible()
+    expect(triggers.get_by_role("button", name="The next morning")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    scores = coach.get_by_role("region", name="Questionnaire scores", exact=True)
+    expect(scores.get_by_role("button", name="Start again with new activities")).to_be_visible()
+    _check_axe(coach, "client page with morning triggers", problems)
+    assert not problems, problems

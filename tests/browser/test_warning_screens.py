@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_run, sign_up, unique_email
+from tests.browser.conftest import fill_duration, log_run, sign_up, unique_email
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def test_the_form_refuses_an_impossible_pace_before_sending(new_context, base_ur
     sign_up(page, "Pace Check", unique_email(), "a long test password 7")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log run").click()
     page.get_by_label("Distance").fill("20")
-    page.get_by_label("Duration").fill("20:00")
+    fill_duration(page, "20:00")
     page.get_by_role("group", name="Surface").get_by_text("Road", exact=True).click()
     page.get_by_role("group", name="Workout").get_by_text("Easy", exact=True).click()
     page.get_by_role("group", name="Stiffness").get_by_text("3", exact=True).click()

@@ -50,6 +50,9 @@ def runner_views(page: Page) -> Iterator[str]:
     page.goto("/log")
     page.get_by_role("button", name="Save run").wait_for()
     yield "log-run"
+    page.get_by_role("button", name="Save run").click()
+    page.locator(".form-summary .notice").wait_for()
+    yield "log-run-errors"
     log_run(
         page,
         distance="6",
@@ -60,10 +63,26 @@ def runner_views(page: Page) -> Iterator[str]:
         flags=("Pain shooting down a leg",),
     )
     yield "run-saved"
+    page.get_by_role("link", name="Ask your practitioner about this run").click()
+    page.get_by_label("Message to your practitioner").wait_for()
+    page.get_by_text("About this run:").wait_for()
+    _settle(page)
+    yield "messages"
     page.goto("/progress")
     page.locator("figure.chart canvas").wait_for()
     _settle(page)
     yield "progress"
+    page.goto("/runs")
+    page.locator(".run-item").first.wait_for()
+    _settle(page)
+    yield "runs"
+    page.locator(".run-item a").first.click()
+    page.get_by_role("link", name="Edit run").wait_for()
+    _settle(page)
+    yield "run"
+    page.get_by_role("link", name="Edit run").click()
+    page.get_by_role("button", name="Save changes").wait_for()
+    yield "run-edit"
     page.goto("/settings")
     page.get_by_role("heading", name="Signed-in devices").wait_for()
     _settle(page)

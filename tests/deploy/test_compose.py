@@ -84,6 +84,16 @@ class TestComposeFile:
         assert volume in compose["volumes"]
         assert target == "/var/lib/postgresql/data"
 
+    def test_web_and_worker_share_the_import_spool_volume(self):
+        compose = _compose()
+        services = compose["services"]
+        spool = services["web"]["environment"]["IMPORTS_SPOOL_DIR"]
+        assert services["worker"]["environment"]["IMPORTS_SPOOL_DIR"] == spool
+        for name in ("web", "worker"):
+            assert f"imports:{spool}" in services[name]["volumes"]
+        assert "imports" in compose["volumes"]
+        assert f"mkdir -p {spool}" in (REPO / "Dockerfile").read_text()
+
     def test_the_database_healthcheck_asks_over_tcp(self):
         check = " ".join(_compose()["services"]["db"]["healthcheck"]["test"])
         assert "pg_isready -h 127.0.0.1" in check

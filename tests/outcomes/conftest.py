@@ -64,6 +64,7 @@ def store_responses(sql: Any) -> Callable[..., None]:
                 "answers": {},
                 "score": score,
                 "fingerprint": "test",
+                "follows": str(uuid.uuid4()),
                 "created_at": now,
             }
             for qid, days, score in rows

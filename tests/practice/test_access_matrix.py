@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from backend.messages.models import Message
 from backend.outcomes.content import load_questionnaires
 from backend.outcomes.models import OutcomeSchedule, QuestionnaireResponse
 from backend.practice.models import AccessLog, Alert, ClientNote, Consent, PracticeInvite
@@ -30,6 +31,8 @@ class World:
     routine_id: str
     assignment_id: str
     psfs_id: str = ""
+    message_id: str = ""
+    suggestion_id: str = ""
 
     def fill(self, template: Any) -> Any:
         values = {
@@ -39,6 +42,8 @@ class World:
             "routine": self.routine_id,
             "assignment": self.assignment_id,
             "psfs": self.psfs_id,
+            "message": self.message_id,
+            "suggestion": self.suggestion_id,
         }
         if isinstance(template, str):
             return template.format(**values)
@@ -61,6 +66,7 @@ def world(app, make_user, routine_id) -> World:
     a = apis["runner_a"]
     link(a, apis["revoked"])
     a.post("/api/v1/runs", run_body(red_flags=["fever"]))
+    a.post("/api/v1/me/messages", {"body": "to the practitioner who will be revoked"})
     old_alert = apis["revoked"].get("/api/v1/alerts").get_json()["items"][0]["id"]
     a.delete("/api/v1/me/practitioner")
     link(a, apis["consenting"])
@@ -76,6 +82,15 @@ def world(app, make_user, routine_id) -> World:
     with app.app_context():
         load_questionnaires()
     psfs = apis["runner_a"].get("/api/v1/questionnaires").get_json()["items"][1]["id"]
+    message = a.post("/api/v1/me/messages", {"body": "a question"}).get_json()["id"]
+    suggestion = (
+        apis["consenting"]
+        .post(
+            f"/api/v1/clients/{users['runner_a'].id}/messages",
+            {"body": "try this", "suggestion": {"routine_id": str(routine_id), "weekdays": [1]}},
+        )
+        .get_json()["id"]
+    )
     return World(
         apis,
         users["runner_a"],
@@ -84,6 +99,8 @@ def world(app, make_user, routine_id) -> World:
         str(routine_id),
         assignment.get_json()["id"],
         psfs,
+        message,
+        suggestion,
     )
 
 
@@ -105,6 +122,10 @@ def snapshot(sql) -> dict[str, Any]:
                 for a in s.scalars(select(Assignment))
             ),
             "answers": s.scalar(select(func.count()).select_from(QuestionnaireResponse)),
+            "messages": sorted(
+                (str(m.id), m.body, m.read_at is None, m.accepted_at is None)
+                for m in s.scalars(select(Message))
+            ),
             "schedules": sorted(
                 (str(o.runner_id), o.interval_weeks) for o in s.scalars(select(OutcomeSchedule))
             ),
@@ -134,7 +155,12 @@ CLIENT_ROUTES = [
     ("DELETE", "/api/v1/assignments/{assignment}", None),
     ("GET", "/api/v1/clients/{a}/outcomes", None),
     ("PATCH", "/api/v1/clients/{a}/outcome-schedule", {"interval_weeks": 4}),
+    ("GET", "/api/v1/clients/{a}/messages", None),
+    ("POST", "/api/v1/clients/{a}/messages", {"body": "an answer"}),
+    ("POST", "/api/v1/clients/{a}/messages/{message}/read", None),
 ]
+# Runner A's own message routes: runner B finds nothing there (404).
+A_ONLY = {"/api/v1/me/messages/{message}/read", "/api/v1/me/messages/{suggestion}/accept"}
 PSFS_ANSWER = {
     "questionnaire_id": "{psfs}",
     "answered_at": datetime.now(UTC).isoformat(),
@@ -160,6 +186,12 @@ CASES = [(m, p, b, {"consenting"}) for m, p, b in CLIENT_ROUTES] + [
     ("GET", "/api/v1/me/questionnaires/due", None, {"runner_a", "runner_b"}),
     ("GET", "/api/v1/me/outcomes", None, {"runner_a", "runner_b"}),
     ("POST", "/api/v1/questionnaire-responses", PSFS_ANSWER, {"runner_a", "runner_b"}),
+    ("GET", "/api/v1/me/messages", None, {"runner_a", "runner_b"}),
+    ("POST", "/api/v1/me/messages", {"body": "hello"}, {"runner_a", "runner_b"}),
+    ("POST", "/api/v1/me/messages/{message}/read", None, {"runner_a"}),
+    ("POST", "/api/v1/me/messages/{suggestion}/accept", None, {"runner_a"}),
+    ("GET", "/api/v1/me/unread", None, set(ACTORS) - {"anonymous"}),
+    ("GET", "/api/v1/practice/conversations", None, PRACTITIONERS),
 ]
 
 
@@ -181,9 +213,12 @@ def test_access_matrix(world, sql, actor, method, path, body, allowed):
     text = response.get_data(as_text=True)
     if actor in allowed:
         assert 200 <= response.status_code < 300, (response.status_code, text)
-        if url in ("/api/v1/clients", "/api/v1/alerts?status=all") and actor != "consenting":
+        lists = ("/api/v1/clients", "/api/v1/alerts?status=all", "/api/v1/practice/conversations")
+        if url in lists and actor != "consenting":
             # Their own (empty) lists: nothing about runner A.
             assert str(world.runner_a.id) not in text
+        if "messages" in url and actor not in ("runner_a", "consenting"):
+            assert "a question" not in text and world.message_id not in text
         return
     expected = 401 if actor == "anonymous" else (404 if actor in PRACTITIONERS else 403)
     if (
@@ -192,6 +227,8 @@ def test_access_matrix(world, sql, actor, method, path, body, allowed):
         or path in RUNNER_ROUTES
     ):
         expected = 401 if actor == "anonymous" else 403
+    if path in A_ONLY and actor == "runner_b":
+        expected = 404  # not theirs: the same answer as no such message
     if path == "/api/v1/me/practitioner" and method == "POST" and actor.startswith("runner"):
         expected = 422  # a well-formed request with a code no practice uses
     assert response.status_code == expected, (response.status_code, text)

@@ -37,6 +37,7 @@ class TestProgress:
             "triggers": [],
             "load": {"weekly": []},
             "adherence": body["adherence"],
+            "triggers_outcome": "after_run",
         }
         assert set(body["adherence"]) == {"planned", "done", "rate", "streak_days"}
 

@@ -115,6 +115,32 @@ class TestTheSameCreateInParallel:
         assert set(statuses) <= {200, 201}
 
 
+class TestTheSameMessageInParallel:
+    def test_fifty_identical_posts_store_one_message(
+        self, app, server, runner, practitioner, sql
+    ) -> None:
+        from backend.messages.models import Message
+        from backend.notifications.models import Notification
+        from tests.privacy.helpers import link
+
+        link(app, runner.id, practitioner.id)
+        session = server.signed_in(runner.email)
+        body = {"id": str(uuid.uuid4()), "body": "Sent from the outbox, maybe twice"}
+
+        def send(_: int) -> int:
+            url = f"{server.url}/api/v1/me/messages"
+            return _record(session.post(url, json=body)).status_code
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            statuses = list(pool.map(send, range(50)))
+        rows = sql(lambda s: s.scalar(select(func.count()).select_from(Message)))
+        told = sql(lambda s: s.scalar(select(func.count()).select_from(Notification)))
+        figures.add("duplicates", max(0, rows - 1))
+        assert (rows, told) == (1, 1)
+        assert statuses.count(201) == 1
+        assert set(statuses) <= {200, 201}, statuses
+
+
 class TestManyWritersAtOnce:
     def test_each_writer_waits_or_gets_503_with_retry_after(self, server, runner, sql) -> None:
         session = server.signed_in(runner.email)

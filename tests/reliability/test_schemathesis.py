@@ -46,6 +46,11 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 include-name-regex = "^POST /api/v1/(exercises|routines|sessions|clients/[^/]+/assignments)$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 
+# So does a message's run, session or suggested routine (and a message of spaces only).
+[[operations]]
+include-name-regex = "^POST /api/v1/(clients/[^/]+/messages|me/messages)$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
+
 # A run must be one a person could do: its pace (distance and time together) and a start
 # at most a day ahead, rules across fields that no schema can state.
 [[operations]]
@@ -165,7 +170,16 @@ def _real_ids(world: World, actor: str) -> dict[str, str]:
         .removesuffix(".ics"),
         **_notification_ids(world, actor),
         **_import_id(world),
+        **_message_id(world),
     }
+
+
+def _message_id(world: World) -> dict[str, str]:
+    """The message the world has between A and P (P's routine suggestion)."""
+    if "/api/v1/me/messages" not in {r.rule for r in world.app.url_map.iter_rules()}:
+        return {}
+    items = world.client("A").get("/api/v1/me/messages").get_json()["items"]
+    return {"message_id": str(items[0]["id"])}
 
 
 def _notification_ids(world: World, actor: str) -> dict[str, str]:

@@ -60,6 +60,8 @@ class World:
         if name in PERSON_IDS:
             return Found(self.users["A"].id, "A")
         with self.app.app_context():
+            if name == "questionnaire_id" and "restart" in route.rule.rule:
+                return Found(_psfs_id(), "builtin")  # the one with activities to restart
             for table in candidate_tables(route, name):
                 for owner in ("A", "P"):
                     value = _row_about(table, self.users[owner].id)
@@ -72,6 +74,14 @@ class World:
             f"{route}: no row of A, P or built-in content fills <{name}>; "
             "make one in tests/reliability/world.py"
         )
+
+
+def _psfs_id() -> uuid.UUID:
+    from backend.outcomes.models import Questionnaire
+
+    ident = db.session.scalar(select(Questionnaire.id).where(Questionnaire.slug == "psfs"))
+    assert ident is not None, "the built-in questionnaires are loaded"
+    return ident
 
 
 def candidate_tables(route: Route, name: str) -> list[Table]:
@@ -188,6 +198,15 @@ def _optional_content(world: World, a: Api, p: Api) -> None:
         _must(p.post("/api/v1/me/push-subscriptions", subscription("https://push.example.test/p")))
         for api in (a, p):
             assert api.post("/api/v1/me/notifications/test").status_code == 202
+    if "/api/v1/clients/<uuid:client_id>/messages" in rules:
+        # One message about A, a routine suggestion from P: it fills every message id
+        # (read receipts on both sides, and A's accept).
+        routines = p.get("/api/v1/routines").get_json()["items"]
+        body = {
+            "body": f"Try this {MARKER}",
+            "suggestion": {"routine_id": routines[0]["id"], "weekdays": [1, 3]},
+        }
+        _must(p.post(f"/api/v1/clients/{client_id}/messages", body))
     if "/api/v1/imports" in rules:
         import io
 

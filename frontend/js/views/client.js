@@ -153,15 +153,27 @@ async function notesSection(clientId) {
   return box;
 }
 
+/** The conversation with this client, loaded with its own module once the page is drawn. */
+function messagesBox(id, ctx, name, routines, keep) {
+  const box = h("section", { class: "card no-print", id: "messages", "aria-labelledby": "messages-title" }, h("h2", { id: "messages-title" }, "Messages"));
+  import("./clientmessages.js").then(async (m) => {
+    if (!ctx.isCurrent()) return;
+    keep(await m.mount(box, { clientId: id, user: ctx.user, name, routines }));
+  });
+  return box;
+}
+
 export async function render(root, ctx) {
   const id = ctx.params.id;
   let dispose = null;
+  let stopMessages = null;
   const section = h("section", {});
   root.append(section);
 
   async function draw() {
     if (dispose) dispose();
-    dispose = null;
+    if (stopMessages) stopMessages();
+    dispose = stopMessages = null;
     const [data, routines] = await Promise.all([loadClient(id), api.all("/routines").catch(() => [])]);
     if (!ctx.isCurrent()) return;
     const { client, progress, runs, sessions, assignments, outcomes } = data;
@@ -169,6 +181,7 @@ export async function render(root, ctx) {
     document.title = `${name} · Limber`;
     const chartBox = h("div", {});
     const [alerts, notes] = await Promise.all([alertsSection(id), notesSection(id)]);
+    const messages = messagesBox(id, ctx, name, routines, (stop) => (stopMessages = stop));
     if (!ctx.isCurrent()) return;
     section.replaceChildren(
       h("p", { class: "crumb" }, h("a", { href: "/clients" }, "← Clients")),
@@ -184,13 +197,14 @@ export async function render(root, ctx) {
         ),
       ),
       alerts,
+      messages,
       summaryCards(progress),
       chartBox,
       morningSection(progress, { who: "their" }),
       weeklyOutcomes(progress, sessions, assignments, outcomes, data.range),
-      outcomesSection(outcomes, { who: "their", heading: "Questionnaire scores" }),
+      outcomesSection(outcomes, { who: "their", heading: "Questionnaire scores", restart: (qid) => api.post(`/clients/${id}/questionnaires/${qid}/restart`, {}) }),
       outcomes.schedule ? scheduleForm(id, outcomes.schedule) : null,
-      triggersSection(progress.triggers, { who: "their" }),
+      triggersSection(progress.triggers, { who: "their", load: (outcome) => api.get(`/clients/${id}/progress`, { ...data.range, outcome }).then((p) => p.triggers) }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       h("div", { class: "grid-2" }, loadSection(progress.load, ctx.user), adherenceCalendar(sessions, assignments, isoDate())),
       assignmentsSection(id, assignments, routines, () => draw()),
@@ -203,5 +217,8 @@ export async function render(root, ctx) {
   }
 
   await draw();
-  return () => dispose && dispose();
+  return () => {
+    if (dispose) dispose();
+    if (stopMessages) stopMessages();
+  };
 }

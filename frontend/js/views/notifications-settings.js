@@ -9,11 +9,14 @@ const KINDS = {
   runner: [
     ["routine_reminder", "Routine reminders"],
     ["morning_checkin", "Morning check-in"],
+    ["message", "New messages from my practitioner"],
+    ["questionnaire_due", "Progress questions"],
     ["sign_in_warning", "Wrong passwords for my account"],
   ],
   practitioner: [
     ["client_alert", "Urgent client warning signs"],
     ["alert_digest", "Daily summary of other alerts"],
+    ["message", "New messages from clients"],
     ["sign_in_warning", "Wrong passwords for my account"],
   ],
 };

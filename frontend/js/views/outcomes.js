@@ -55,7 +55,51 @@ function grocWords(q, value) {
 }
 
 /** The scores over time, one card per questionnaire, with a table of every answer. */
-export function outcomesSection(outcomes, { who = "your", heading = "Questionnaires" } = {}) {
+function setWords(inst, all) {
+  const sets = all.filter((i) => i.questionnaire.id === inst.questionnaire.id).length;
+  if (sets < 2 && (inst.series || 1) === 1) return "";
+  return `, activity set ${inst.series}${inst.current ? " (now)" : ""}`;
+}
+
+/** "Start again with new activities" for a patient-specific questionnaire's current set. */
+function restartBlock(inst, who, restart) {
+  const q = inst.questionnaire;
+  const box = h("div", { class: "outcome-restart" });
+  const btn = h("button", { type: "button", class: "btn btn-secondary" }, "Start again with new activities");
+  const msg = h("div", { "aria-live": "polite" });
+  btn.addEventListener("click", async () => {
+    btn.disabled = true;
+    msg.replaceChildren();
+    try {
+      await restart(q.id);
+      msg.append(
+        notice(
+          "success",
+          who === "your"
+            ? "Done. Name the new activities when it appears on Today; these scores stay as their own series."
+            : "Done. They name new activities next time; these scores stay as their own series.",
+        ),
+      );
+    } catch (err) {
+      btn.disabled = false;
+      msg.append(notice("error", err.message));
+    }
+  });
+  box.append(
+    h("p", { class: "muted" }, "When these activities no longer fit, start a new set. New scores are compared only with the new set's first answers."),
+    btn,
+    msg,
+  );
+  return box;
+}
+
+function activitiesLine(inst) {
+  const answers = inst.baseline.answers;
+  if (inst.questionnaire.format !== "activities" || !Array.isArray(answers)) return null;
+  return h("p", { class: "muted" }, `Activities: ${answers.map((a) => a.name).join(", ")}.`);
+}
+
+export function outcomesSection(outcomes, { who = "your", heading = "Questionnaires", restart = null } = {}) {
   const box = h("section", { class: "card outcomes", "aria-labelledby": "outcomes-title" }, h("h2", { id: "outcomes-title" }, heading));
   const list = outcomes.instruments || [];
   if (!list.length) {
@@ -83,13 +127,14 @@ export function outcomesSection(outcomes, { who = "your", heading = "Questionnai
       h(
         "article",
         { class: "outcome" },
-        h("h3", {}, label(q)),
+        h("h3", {}, `${label(q)}${setWords(inst, list)}`),
+        activitiesLine(inst),
         h("p", { class: `outcome-change tone-${tone}` }, sentence),
         inst.judgement === "meaningful_worsening" && who === "your" ? h("p", {}, "Worth talking over with your practitioner: they can help find what changed.") : null,
         h("p", { class: "muted" }, `Scored ${scaleWords(q)}${mic ? `; ${mic}` : ""}. Scores are self-reported estimates of how things are going.`),
         h(
           "div",
-          { class: "table-wrap", tabindex: "0", role: "region", "aria-label": `${q.short_name || q.name} answers` },
+          { class: "table-wrap", tabindex: "0", role: "region", "aria-label": `${q.short_name || q.name} answers${setWords(inst, list)}` },
           h(
             "table",
             {},
@@ -108,6 +153,7 @@ export function outcomesSection(outcomes, { who = "your", heading = "Questionnai
             ),
           ),
         ),
+        restart && q.format === "activities" && inst.current ? restartBlock(inst, who, restart) : null,
       ),
     );
   }

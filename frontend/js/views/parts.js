@@ -1,7 +1,7 @@
 // Pieces shared by Progress, the client page and the printable report.
 import { h } from "../dom.js";
 import {
-  RED_FLAGS, SURFACES, WORKOUTS, addDays, formatDate, formatDistance, formatDuration, formatRange, isoDate, labelOf,
+  KM_PER_MILE, RED_FLAGS, SURFACES, WORKOUTS, addDays, distanceUnit, formatDate, formatDistance, formatDuration, formatRange, isoDate, labelOf,
   plural, trendDetail, trendText,
 } from "../format.js";
 
@@ -68,23 +68,69 @@ export function triggerSentence(t, who = "your") {
   );
 }
 
-export function triggersSection(triggers, { who = "your", heading = "What seems to bring it on" } = {}) {
-  const list = triggers || [];
+const OUTCOMES = [
+  ["after_run", "Right after the run"],
+  ["next_morning", "The next morning"],
+];
+
+function triggersBody(list, who, outcome) {
   const more = (t) => t.label === "clearly_more" || t.label === "possibly_more";
   const hasHills = list.some((t) => more(t) && ((t.factor === "workout_type" && t.value === "hills") || (t.factor === "terrain" && t.value === "hilly")));
   const soft = list.some((t) => more(t) && t.factor === "surface" && ["sand", "trail", "woodchip"].includes(t.value));
-  return h(
-    "section",
-    { class: "card", "aria-labelledby": "triggers-title" },
-    h("h2", { id: "triggers-title" }, heading),
+  const morning = outcome === "next_morning";
+  return [
     list.length
       ? h("ul", { class: "triggers" }, list.map((t) => h("li", { class: `trigger is-${t.label}` }, triggerSentence(t, who))))
-      : h("p", { class: "muted" }, "Nothing to compare yet. Each kind of run shows here once there are runs of it and of the usual kind."),
+      : h(
+          "p",
+          { class: "muted" },
+          morning
+            ? "Nothing to compare yet. Answer “How is your back this morning?” after a few runs of each kind and it shows here."
+            : "Nothing to compare yet. Each kind of run shows here once there are runs of it and of the usual kind.",
+        ),
+    list.length && morning
+      ? h("p", { class: "hint" }, "Measured on the next-morning answers: what keeps stiffness lingering, not only what brings it on. Runs without a morning answer are left out.")
+      : null,
     list.length
       ? h("p", { class: "hint" }, "Each factor is weighed together with the others (surface, workout, terrain, distance, weekly load and the trend over time), so one does not hide behind another. These are estimates from your own runs, not a diagnosis.")
       : null,
     hasHills ? h("p", { class: "tip" }, "Hills often bring stiffness on. Core stability work and how you hold yourself on the climb tend to help.") : null,
     soft ? h("p", { class: "tip" }, "Soft surfaces like sand, trails or woodchip are less stable, so the body guards more. A track or road is steadier while you build up.") : null,
+  ];
+}
+
+/**
+ * The trigger analysis. With `load(outcome)` (resolving to the triggers) it offers the
+ * choice of stiffness measured right after the run or the next morning.
+ */
+export function triggersSection(triggers, { who = "your", heading = "What seems to bring it on", outcome = "after_run", load = null } = {}) {
+  const body = h("div", { class: "triggers-body", "aria-live": "polite" }, triggersBody(triggers || [], who, outcome));
+  let picker = null;
+  if (load) {
+    picker = h(
+      "div",
+      { class: "segmented", role: "group", "aria-label": "Stiffness measured" },
+      OUTCOMES.map(([value, label]) => h("button", { type: "button", "aria-pressed": String(value === outcome), dataset: { outcome: value } }, label)),
+    );
+    picker.addEventListener("click", async (event) => {
+      const btn = event.target.closest("button");
+      if (!btn || btn.getAttribute("aria-pressed") === "true") return;
+      picker.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === btn)));
+      body.setAttribute("aria-busy", "true");
+      try {
+        body.replaceChildren(...triggersBody(await load(btn.dataset.outcome), who, btn.dataset.outcome).filter(Boolean));
+      } catch (err) {
+        body.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, err.message));
+      } finally {
+        body.removeAttribute("aria-busy");
+      }
+    });
+  }
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "triggers-title" },
+    h("div", { class: "view-head" }, h("h2", { id: "triggers-title" }, heading), picker),
+    body,
   );
 }
 
@@ -189,12 +235,18 @@ export function summaryCards(p) {
   );
 }
 
-/** Terrain read from the track, e.g. "Hilly · 32 m/km, 40 % uphill". */
-export function terrainCell(r) {
+// Feet climbed per mile for each metre per km.
+const FT_PER_MI_PER_M_PER_KM = 3.28084 * KM_PER_MILE;
+
+/** Terrain read from the track, e.g. "Hilly · 32 m/km, 40 % uphill" (ft/mile in imperial). */
+export function terrainCell(r, user) {
   if (!r.terrain) return "–";
   const word = r.terrain.charAt(0).toUpperCase() + r.terrain.slice(1);
   const bits = [];
-  if (r.elevation_gain_m !== null && r.elevation_gain_m !== undefined && r.distance_km) bits.push(`${Math.round(r.elevation_gain_m / r.distance_km)} m/km`);
+  if (r.elevation_gain_m !== null && r.elevation_gain_m !== undefined && r.distance_km) {
+    const perKm = r.elevation_gain_m / r.distance_km;
+    bits.push(distanceUnit(user) === "mi" ? `${Math.round(perKm * FT_PER_MI_PER_M_PER_KM)} ft/mile` : `${Math.round(perKm)} m/km`);
+  }
   if (r.uphill_share !== null && r.uphill_share !== undefined) bits.push(`${Math.round(r.uphill_share * 100)} % uphill`);
   return bits.length ? `${word} · ${bits.join(", ")}` : word;
 }
@@ -225,7 +277,7 @@ export function runsTable(runs, user, { limit = 30 } = {}) {
             h("td", {}, formatDuration(r.duration_s)),
             h("td", {}, labelOf(SURFACES, r.surface)),
             h("td", {}, labelOf(WORKOUTS, r.workout_type)),
-            h("td", {}, terrainCell(r)),
+            h("td", {}, terrainCell(r, user)),
             h("td", {}, r.stiffness === null || r.stiffness === undefined ? "not rated" : String(r.stiffness)),
             h("td", {}, r.morning_stiffness == null ? "–" : String(r.morning_stiffness)),
             h("td", {}, (r.red_flags || []).length ? h("ul", { class: "flag-list" }, r.red_flags.map((f) => h("li", {}, labelOf(RED_FLAGS, f)))) : "–"),

@@ -1,5 +1,6 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { LAST_PROGRESS, PROGRESS_DAYS } from "../warm.js";
 import { outcomesSection } from "./outcomes.js";
 import { byWorkout, bySurface, loadSection, morningSection, rangeQuery, runsTable, summaryCards, triggersSection } from "./parts.js";
 
@@ -12,7 +13,8 @@ const RANGES = [
 ];
 
 export async function render(root, ctx) {
-  let days = Number(ctx.query.get("days")) || 84;
+  // The period last chosen here, which sign-in also keeps for offline (warm.js).
+  let days = Number(ctx.query.get("days")) || Number(localStorage.getItem(LAST_PROGRESS)) || PROGRESS_DAYS;
   let dispose = null;
   const body = h("div", { class: "progress-body" });
   const picker = h(
@@ -38,12 +40,18 @@ export async function render(root, ctx) {
     body.append(
       chartBox,
       morningSection(progress, { who: "your" }),
-      outcomesSection(outcomes, { who: "your", heading: "How you are doing" }),
-      triggersSection(progress.triggers, { who: "your" }),
+      outcomesSection(outcomes, { who: "your", heading: "How you are doing", restart: (qid) => api.post(`/me/questionnaires/${qid}/restart`, {}) }),
+      triggersSection(progress.triggers, { who: "your", load: (outcome) => api.get("/progress", { ...q, outcome }).then((p) => p.triggers) }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       loadSection(progress.load, ctx.user),
       runs.length
-        ? h("section", { class: "card", "aria-labelledby": "recent-runs-title" }, h("h2", { id: "recent-runs-title" }, "Recent runs"), runsTable(runs, ctx.user, { limit: 10 }))
+        ? h(
+            "section",
+            { class: "card", "aria-labelledby": "recent-runs-title" },
+            h("h2", { id: "recent-runs-title" }, "Recent runs"),
+            runsTable(runs, ctx.user, { limit: 10 }),
+            h("p", {}, h("a", { href: "/runs" }, "All your runs, to correct or delete one")),
+          )
         : null,
     );
     const { stiffnessChart } = await import("../chart.js");
@@ -55,6 +63,7 @@ export async function render(root, ctx) {
     const btn = event.target.closest("button");
     if (!btn) return;
     days = Number(btn.dataset.days);
+    localStorage.setItem(LAST_PROGRESS, String(days));
     picker.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === btn)));
     load().catch((err) => body.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, err.message)));
   });

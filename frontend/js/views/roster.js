@@ -1,6 +1,6 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { formatDate, plural, trendText } from "../format.js";
+import { formatDate, formatDateTime, plural, trendText } from "../format.js";
 
 export const title = "Clients";
 
@@ -47,6 +47,21 @@ function alertsOf(item) {
   return Number(a || 0);
 }
 
+/** "Waiting for a reply first": the clients who wrote last, longest wait first. */
+function sortButton(list, items, threads) {
+  const waiting = items.filter((i) => threads.get(i.id) && threads.get(i.id).waiting_since).length;
+  const sort = h("button", { type: "button", class: "btn btn-secondary btn-small", "aria-pressed": "false" }, `Waiting for a reply first (${waiting})`);
+  sort.addEventListener("click", () => {
+    const on = sort.getAttribute("aria-pressed") !== "true";
+    sort.setAttribute("aria-pressed", String(on));
+    const cards = [...list.children];
+    const key = (li) => (on ? li.dataset.waiting || "9999" : li.dataset.order.padStart(6, "0"));
+    cards.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    list.replaceChildren(...cards);
+  });
+  return sort;
+}
+
 export async function render(root, ctx) {
   const list = h("ul", { class: "roster", "aria-label": "Clients" });
   root.append(
@@ -58,14 +73,17 @@ export async function render(root, ctx) {
       list,
     ),
   );
-  const data = await api.get("/clients");
+  const [data, talk] = await Promise.all([api.get("/clients"), api.get("/practice/conversations").catch(() => ({ items: [] }))]);
   if (!ctx.isCurrent()) return;
   const items = data.items || [];
+  const threads = new Map((talk.items || []).map((t) => [t.client_id, t]));
   if (!items.length) {
     list.replaceWith(h("div", { class: "card" }, h("p", {}, "No clients yet. Share your invite code and they'll appear here once they join."), h("a", { href: "/invite", class: "btn btn-primary" }, "Get your invite code")));
     return;
   }
-  for (const item of items) {
+  list.before(h("div", { class: "row" }, sortButton(list, items, threads)));
+  for (const [order, item] of items.entries()) {
+    const thread = threads.get(item.id);
     const reasons = reasonsOf(item);
     const attention = needsAttention(item);
     const alerts = alertsOf(item);
@@ -78,13 +96,21 @@ export async function render(root, ctx) {
     list.appendChild(
       h(
         "li",
-        { class: `card client-card${attention ? " needs-attention" : ""}` },
+        { class: `card client-card${attention ? " needs-attention" : ""}`, dataset: { order: String(order), waiting: (thread && thread.waiting_since) || "" } },
         h("h2", { class: "h3" }, h("a", { href: `/clients/${item.id}` }, item.display_name || item.email || "Client")),
         attention || reasons.length
           ? h("ul", { class: "reasons", "aria-label": "Needs attention because" }, reasons.map((r) => h("li", {}, h("span", { class: "badge badge-bad" }, r))))
           : h("p", { class: "muted" }, "Nothing needs attention."),
         h("dl", { class: "kv" }, facts.map(([k, v]) => h("div", {}, h("dt", {}, `${k}:`), h("dd", {}, v)))),
         alerts ? h("p", {}, h("span", { class: "badge badge-warn" }, plural(alerts, "open alert"))) : null,
+        thread && (thread.unread || thread.waiting_since)
+          ? h(
+              "p",
+              {},
+              thread.unread ? h("a", { href: `/clients/${item.id}#messages`, class: "badge badge-bad" }, plural(thread.unread, "unread message")) : null,
+              thread.waiting_since ? h("span", { class: "muted" }, ` Waiting for a reply since ${formatDateTime(thread.waiting_since)}`) : null,
+            )
+          : null,
       ),
     );
   }

@@ -1,5 +1,6 @@
 import { api, forgetCsrf } from "../api.js";
 import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
+import { showErrors } from "../formerrors.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
 import { twoStepSection } from "./twostep.js";
@@ -40,41 +41,48 @@ function profileSection(ctx) {
   const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const currentZone = user.timezone || deviceZone || "UTC";
   for (const z of timezones(currentZone)) tzSelect.input.appendChild(h("option", { value: z, selected: z === currentZone }, z.replace(/_/g, " ")));
-  const msg = h("div", { class: "form-message" });
+  // Switching units converts what the weight field holds, so "160" in lb is not kept as kg.
+  let shownUnits = imperial ? "imperial" : "metric";
+  units.addEventListener("change", () => {
+    const next = checkedValue(units, "units") || "metric";
+    const w = parseNumber(weight.input.value);
+    if (next !== shownUnits && w !== null) weight.input.value = (next === "imperial" ? kgToLb(w) : w / 2.20462262).toFixed(1);
+    weight.wrap.querySelector(".suffix").textContent = next === "imperial" ? "lb" : "kg";
+    shownUnits = next;
+  });
+  const summary = h("div", { class: "form-summary", tabindex: "-1" });
   const form = h(
     "form",
     { class: "card form", novalidate: true, "aria-labelledby": "profile-title" },
     h("h2", { id: "profile-title" }, "Profile"),
+    summary,
     name.wrap,
     units,
     weight.wrap,
     h("p", { class: "hint" }, "Your weight is only used to estimate the load on your back."),
     tzSelect.wrap,
-    msg,
     h("button", { type: "submit", class: "btn btn-primary" }, "Save profile"),
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, summary, null);
     const chosenUnits = checkedValue(form, "units") || "metric";
     const body = { display_name: name.input.value.trim(), units: chosenUnits, timezone: tzSelect.input.value };
     if (weight.input.value.trim()) {
       const w = parseNumber(weight.input.value);
       if (w === null || w <= 0) {
-        formErrors(form, { fields: { body_weight_kg: ["Enter a number, e.g. 70."] } });
+        showErrors(form, summary, { fields: { body_weight_kg: ["Enter your weight as a number, e.g. 70."] } });
         return;
       }
-      // The field shows the units the profile had when the page opened.
-      body.body_weight_kg = Math.round((imperial ? w / 2.20462262 : w) * 10) / 10;
+      // The field shows the units chosen on the form (converted when they were switched).
+      body.body_weight_kg = Math.round((shownUnits === "imperial" ? w / 2.20462262 : w) * 10) / 10;
     } else body.body_weight_kg = null;
     try {
       const updated = await api.patch("/me", body);
-      formErrors(form, null);
       await ctx.setUser(updated);
       reopen(ctx, "Profile saved.");
     } catch (err) {
-      formErrors(form, err);
-      msg.appendChild(notice("error", err.message));
+      showErrors(form, summary, err.offline ? { message: "You're offline. Saving the profile needs a connection." } : err, "The profile was not saved");
     }
   });
   return form;

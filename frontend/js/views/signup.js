@@ -1,5 +1,6 @@
 import { api, forgetCsrf } from "../api.js";
-import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
+import { chips, checkedValue, field, h } from "../dom.js";
+import { showErrors } from "../formerrors.js";
 
 export const title = "Create an account";
 
@@ -18,9 +19,9 @@ export async function render(root, ctx) {
     { name: "invite_code", value: code, autocomplete: "off", autocapitalize: "characters" },
     { hint: "From your practitioner. You can add it later in Settings." },
   );
-  const message = h("div", { class: "form-message" });
+  const summary = h("div", { class: "form-summary", tabindex: "-1" });
   const button = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Create account");
-  const form = h("form", { class: "card form", novalidate: true }, name.wrap, email.wrap, password.wrap, role, invite.wrap, message, button);
+  const form = h("form", { class: "card form", novalidate: true }, summary, name.wrap, email.wrap, password.wrap, role, invite.wrap, button);
 
   role.addEventListener("change", () => {
     invite.wrap.hidden = checkedValue(form, "role") !== "runner";
@@ -28,8 +29,7 @@ export async function render(root, ctx) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    message.replaceChildren();
-    formErrors(form, null);
+    showErrors(form, summary, null);
     button.disabled = true;
     const body = {
       email: email.input.value.trim(),
@@ -49,9 +49,7 @@ export async function render(root, ctx) {
       ctx.navigate(user.role === "practitioner" ? "/clients" : "/", { replace: true });
     } catch (err) {
       button.disabled = false;
-      const first = formErrors(form, err);
-      message.appendChild(notice("error", err.offline ? "You're offline. Creating an account needs a connection." : err.status === 422 ? "Please check the fields marked below." : err.message));
-      if (first) first.focus();
+      showErrors(form, summary, err.offline ? { message: "You're offline. Creating an account needs a connection." } : err, "The account was not created");
     }
   });
 
