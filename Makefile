@@ -9,7 +9,7 @@ PORT ?= 5000
 # PostgreSQL server for the second test pass; each run creates its own database there.
 TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install lock vocab run test test-sqlite test-postgres test-browser reliability check lint types bench clean
+.PHONY: install lock vocab run test test-sqlite test-postgres test-browser reliability check lint types bench audit clean
 
 # Installs come from uv.lock (every package, transitive ones too, pinned with hashes), by
 # a pinned uv that is fetched once into .tools/. `make run` installs only what serving
@@ -112,6 +112,11 @@ check: lint types test
 
 bench: install
 	$(BIN)/python -m bench
+
+# Lighthouse 12.2 (package.json) with Debian's Chromium on the shell and signed-in screens.
+audit: install
+	@[ -d node_modules/lighthouse ] || npm ci
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m bench.audit
 
 clean:
 	rm -rf $(VENV) .tools instance .pytest_cache .mypy_cache .ruff_cache .reliability.json

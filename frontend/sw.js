@@ -1,7 +1,10 @@
 // Limber service worker (an ES module).
-// - The app shell, views and exercise pictures are precached per version; the chart
-//   library is cached the first time Progress needs it, so it never weighs on first load.
-// - API reads are network-first, with the last good answer as the offline fallback.
+// - What the first screens need (PRECACHE) is cached at install, revalidated against the
+//   copies the page has just loaded, so a first visit does not download them twice. The
+//   other views and pictures (LATER) are kept once the page is idle (js/serviceworker.js asks);
+//   the chart library is cached the first time Progress needs it.
+// - API reads are network-first, with the last good answer as the offline fallback. The
+//   kept answer's ETag goes out as If-None-Match; on 304 the kept body is the answer.
 // - Sign-in, sessions and data exports are never cached.
 // - A new version waits until the user accepts the update (or every tab closes),
 //   so nobody is left half on the old shell and half on the new one.
@@ -9,10 +12,31 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "3850651cc13b";
+const VERSION = "13f102f714ac";
 const PRECACHE = [
   "/",
   "/css/app.css",
+  "/img/icons/icon.svg",
+  "/js/api.js",
+  "/js/app.js",
+  "/js/badges.js",
+  "/js/chrome.js",
+  "/js/dom.js",
+  "/js/format.js",
+  "/js/outbox.js",
+  "/js/passkeys.js",
+  "/js/router.js",
+  "/js/serviceworker.js",
+  "/js/views/help.js",
+  "/js/views/roster.js",
+  "/js/views/signin.js",
+  "/js/views/today.js",
+  "/js/views/twostep.js",
+  "/js/vocab.js",
+  "/manifest.webmanifest",
+  "/vendor/idb-keyval.js"
+];
+const LATER = [
   "/img/exercises/ball-glute-release.svg",
   "/img/exercises/ball-low-back-release.svg",
   "/img/exercises/bird-dog.svg",
@@ -30,7 +54,6 @@ const PRECACHE = [
   "/img/exercises/uphill-short-strides.svg",
   "/img/icons/icon-192.png",
   "/img/icons/icon-512.png",
-  "/img/icons/icon.svg",
   "/img/icons/maskable-192.png",
   "/img/icons/maskable-512.png",
   "/img/ui/clients.svg",
@@ -42,24 +65,13 @@ const PRECACHE = [
   "/img/ui/runs.svg",
   "/img/ui/settings.svg",
   "/img/ui/today.svg",
-  "/js/api.js",
-  "/js/app.js",
-  "/js/badges.js",
   "/js/chart.js",
-  "/js/chrome.js",
-  "/js/dom.js",
-  "/js/format.js",
   "/js/formerrors.js",
-  "/js/outbox.js",
-  "/js/passkeys.js",
-  "/js/router.js",
-  "/js/serviceworker.js",
   "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",
   "/js/views/clientmessages.js",
   "/js/views/duecard.js",
-  "/js/views/help.js",
   "/js/views/import.js",
   "/js/views/imported.js",
   "/js/views/invite.js",
@@ -74,21 +86,14 @@ const PRECACHE = [
   "/js/views/progress.js",
   "/js/views/questionnaire.js",
   "/js/views/report.js",
-  "/js/views/roster.js",
   "/js/views/run.js",
   "/js/views/runform.js",
   "/js/views/runparts.js",
   "/js/views/runs.js",
   "/js/views/settings.js",
-  "/js/views/signin.js",
   "/js/views/signup.js",
   "/js/views/thread.js",
-  "/js/views/today.js",
-  "/js/views/twostep.js",
-  "/js/vocab.js",
-  "/js/warm.js",
-  "/manifest.webmanifest",
-  "/vendor/idb-keyval.js"
+  "/js/warm.js"
 ];
 // END GENERATED
 
@@ -102,7 +107,8 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+      // "no-cache": checked with the server, which answers 304 for what the page already has.
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))),
   );
 });
 
@@ -123,6 +129,7 @@ self.addEventListener("message", (event) => {
   if (msg.type === "SKIP_WAITING") self.skipWaiting();
   if (msg.type === "CLEAR_API_CACHE") event.waitUntil(caches.delete(API_CACHE));
   if (msg.type === "FLUSH_OUTBOX") event.waitUntil(flush());
+  if (msg.type === "CACHE_REST") event.waitUntil(keepTheRest());
   if (msg.type === "WARM" && Array.isArray(msg.urls)) event.waitUntil(warm(msg.urls, msg.routines));
 });
 
@@ -188,6 +195,29 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(cacheFirst(req));
 });
 
+// The files the first screens do not need, fetched one at a time so they never compete
+// with what the user is doing; a file already kept (or a failed fetch) is skipped.
+let keeping = null;
+function keepTheRest() {
+  keeping =
+    keeping ||
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      for (const url of LATER) {
+        if (await cache.match(url)) continue;
+        try {
+          const res = await fetch(new Request(url, { cache: "no-cache" }));
+          if (res.status === 200) await cache.put(url, res);
+        } catch {
+          break; // offline again: the next start asks once more
+        }
+      }
+    })().finally(() => {
+      keeping = null;
+    });
+  return keeping;
+}
+
 // The manifest's share_target posts the files here; they are kept for the import page,
 // which uploads them with the user's session and CSRF token.
 async function receiveShare(req) {
@@ -209,19 +239,39 @@ async function receiveShare(req) {
 
 async function networkFirst(req) {
   const cache = await caches.open(API_CACHE);
+  const kept = await cache.match(req, { ignoreVary: true });
+  const keptTag = kept ? kept.headers.get("ETag") : null;
+  const pageTag = req.headers.get("If-None-Match");
+  // Ask with the ETag of the body kept here, so a 304 can always be answered from it.
+  let sent = req;
+  if (keptTag !== pageTag && req.mode !== "navigate") {
+    const headers = new Headers(req.headers);
+    if (keptTag) headers.set("If-None-Match", keptTag);
+    else headers.delete("If-None-Match");
+    sent = new Request(req, { headers });
+  }
   try {
-    const res = await fetch(req);
+    const res = await fetch(sent);
+    if (res.status === 304 && kept) {
+      // The page holds this very body itself: let it reuse its copy.
+      if (pageTag && pageTag === keptTag) return res;
+      return answerFrom(kept, "revalidated");
+    }
     if (res.status === 200) await cache.put(req, res.clone());
     // A 401 means the session is gone: drop what this device kept of it.
     if (res.status === 401) await caches.delete(API_CACHE);
     return res;
   } catch (err) {
-    const hit = await cache.match(req, { ignoreVary: true });
-    if (!hit) throw err;
-    const headers = new Headers(hit.headers);
-    headers.set("X-Limber-Cache", "hit");
-    return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers });
+    if (!kept) throw err;
+    return answerFrom(kept, "hit");
   }
+}
+
+// A kept answer as a fresh 200 (X-Limber-Cache: "hit" offline, "revalidated" after a 304).
+function answerFrom(kept, how) {
+  const headers = new Headers(kept.headers);
+  headers.set("X-Limber-Cache", how);
+  return new Response(kept.body, { status: 200, statusText: "OK", headers });
 }
 
 // Every app route gets the same shell; the router inside picks the view.

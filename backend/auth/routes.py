@@ -21,6 +21,7 @@ from backend.auth.schemas import (
     ProfilePatch,
     RegisterIn,
     SessionList,
+    SessionStateOut,
     UserOut,
 )
 from backend.consent import practitioner_for
@@ -118,6 +119,17 @@ class Me(MethodView):
     def get(self) -> dict[str, Any]:
         """The signed-in user"""
         return user_view(current_user)
+
+
+@blp.route("/session")
+class SessionState(MethodView):
+    @access("public")
+    @blp.response(200, SessionStateOut)
+    def get(self) -> dict[str, Any]:
+        """Whether this browser is signed in, and as whom (200 either way, unlike /auth/me)"""
+        if not current_user.is_authenticated:
+            return {"signed_in": False, "user": None}
+        return {"signed_in": True, "user": user_view(current_user)}
 
 
 @blp.route("/sessions")

@@ -82,6 +82,11 @@ class UserOut(OutSchema):
     practitioner = fields.Nested(PractitionerRef, allow_none=True)
 
 
+class SessionStateOut(OutSchema):
+    signed_in = fields.Boolean()
+    user = fields.Nested(UserOut, allow_none=True)
+
+
 class ProfilePatch(BaseSchema):
     display_name = fields.String(validate=_name)
     units = fields.String(validate=validate.OneOf(UNITS))

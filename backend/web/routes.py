@@ -17,6 +17,11 @@ _ALWAYS_REVALIDATE = {"index.html", "sw.js", "manifest.webmanifest"}
 
 def _send(path: str) -> Response:
     response = send_from_directory(current_app.config["FRONTEND_DIR"], path)
+    # Read the (small) file now instead of streaming it: compression then sets the ETag
+    # with its encoding (":zstd") and answers If-None-Match against that value, so a
+    # revalidation (the service worker's install, a reload) gets a 304, not the file again.
+    response.direct_passthrough = False
+    response.make_sequence()
     if path in _ALWAYS_REVALIDATE:
         response.headers["Cache-Control"] = "no-cache"
     if path == "sw.js":

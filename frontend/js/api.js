@@ -44,8 +44,10 @@ function flattenFieldErrors(errors) {
 let csrfToken = null;
 let csrfPromise = null;
 
+/** Forgets the token, and every kept answer with it (sign-in, sign-out, a new session). */
 export function forgetCsrf() {
   csrfToken = null;
+  forgetKept();
 }
 
 /** Fetches a token ahead of time; failures are fine, the next write asks again. */
@@ -82,6 +84,26 @@ async function readBody(res) {
   return null;
 }
 
+// Conditional reads: the last answer to each GET that carried an ETag, kept in this
+// page's memory. The next GET of the same URL sends If-None-Match; a 304 means the kept
+// body is still the answer. (The service worker keeps its own copy across starts.)
+const KEPT_MAX = 40;
+const kept = new Map();
+
+function keep(url, etag, data) {
+  kept.delete(url);
+  kept.set(url, { etag, data });
+  if (kept.size > KEPT_MAX) kept.delete(kept.keys().next().value);
+}
+
+function forgetKept() {
+  kept.clear();
+}
+
+function copy(data) {
+  return data === null || typeof data !== "object" ? data : structuredClone(data);
+}
+
 /** The URL a read asks for: the service worker keys its copies by it (warm.js). */
 export function buildUrl(path, query) {
   const url = new URL(BASE + path, self.location.origin);
@@ -102,10 +124,16 @@ export async function send(method, path, { body, query, retryCsrf = true, signal
   const unsafe = method !== "GET" && method !== "HEAD";
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  const url = buildUrl(path, query);
+  const keepable = method === "GET" && !url.startsWith(`${BASE}/auth/`);
+  const conditional = keepable ? kept.get(url) : null;
+  if (conditional) headers["If-None-Match"] = conditional.etag;
+  // Whoever signs in or out, nothing kept for the previous session may be shown.
+  if (unsafe && url.startsWith(`${BASE}/auth/`)) forgetKept();
   let res;
   try {
     if (unsafe) headers["X-CSRFToken"] = await getCsrf();
-    res = await fetch(buildUrl(path, query), {
+    res = await fetch(url, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -117,8 +145,13 @@ export async function send(method, path, { body, query, retryCsrf = true, signal
     if (err && err.name === "AbortError") throw err;
     throw new ApiError(0, null, { offline: true });
   }
+  if (res.status === 304 && conditional) {
+    events.dispatchEvent(new Event("fresh"));
+    return { data: copy(conditional.data), status: 304, fromCache: false };
+  }
   const data = await readBody(res);
   if (!res.ok) {
+    if (res.status === 401) forgetKept();
     const error = new ApiError(res.status, data);
     if (unsafe && retryCsrf && error.csrf) {
       csrfToken = null;
@@ -129,6 +162,9 @@ export async function send(method, path, { body, query, retryCsrf = true, signal
     throw error;
   }
   const fromCache = res.headers.get("X-Limber-Cache") === "hit";
+  const etag = keepable ? res.headers.get("ETag") : null;
+  if (etag && !fromCache) keep(url, etag, copy(data));
+  else if (keepable) kept.delete(url);
   if (fromCache) events.dispatchEvent(new Event("stale"));
   else if (method === "GET") events.dispatchEvent(new Event("fresh"));
   return { data, status: res.status, fromCache };

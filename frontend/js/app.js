@@ -30,7 +30,9 @@ async function setUser(user) {
 
 async function loadUser() {
   try {
-    await setUser(await api.get("/auth/me"));
+    // 200 signed in or not, so a signed-out start logs no failed request.
+    const session = await api.get("/auth/session");
+    await setUser(session.signed_in ? session.user : null);
   } catch (err) {
     if (err.offline || err.status >= 500) {
       // No network: trust the last known user so the app still opens offline.

@@ -57,6 +57,22 @@ function watchForUpdates(reg) {
   });
 }
 
+function whenIdle(fn) {
+  if ("requestIdleCallback" in self) requestIdleCallback(fn, { timeout: 10_000 });
+  else setTimeout(fn, 2_000);
+}
+
+// The worker installs only what the first screens need. Once the page is loaded and the
+// browser has nothing else to do, it is asked to keep the rest (other views, exercise
+// pictures) so that every screen opens offline.
+function keepTheRestWhenIdle() {
+  navigator.serviceWorker.ready.then((reg) => {
+    const ask = () => whenIdle(() => reg.active && reg.active.postMessage({ type: "CACHE_REST" }));
+    if (document.readyState === "complete") ask();
+    else addEventListener("load", ask, { once: true });
+  });
+}
+
 export async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   followControllerChanges();
@@ -64,6 +80,7 @@ export async function registerServiceWorker() {
   try {
     const reg = await navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" });
     watchForUpdates(reg);
+    keepTheRestWhenIdle();
   } catch {
     // Without a service worker the app still works online.
   }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -58,6 +59,7 @@ class LiveServer:
         extra_env: dict[str, str] | None = None,
         root: Path = ROOT,
         port: int | None = None,
+        app: str = "backend",
     ) -> None:
         self.root = root
         self.env = {
@@ -76,7 +78,7 @@ class LiveServer:
         for command in (["db", "upgrade"], ["seed"], ["demo"]):
             self._flask(command)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "backend", "run", "--port", str(self.port)],
+            [sys.executable, "-m", "flask", "--app", app, "run", "--port", str(self.port)],
             cwd=self.root,
             env=self.env,
             stdout=self.log,
@@ -187,6 +189,17 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_role("navigation", name="Main").wait_for()
 
 
+def sign_in_over_api(ctx: BrowserContext, email: str, password: str) -> None:
+    """Sign a context in through the API, so its first page load is the app's very first."""
+    csrf = ctx.request.get("/api/v1/auth/csrf").json()["csrf_token"]
+    res = ctx.request.post(
+        "/api/v1/auth/login",
+        data={"email": email, "password": password},
+        headers={"X-CSRFToken": csrf},
+    )
+    assert res.ok, res.text()
+
+
 def sign_up(
     page: Page,
     name: str,
@@ -237,6 +250,14 @@ def log_run(
     page.get_by_role("heading", name="Run saved").wait_for()
 
 
+def sw_list(name: str) -> list[str]:
+    """One of the file lists the service worker's generated block holds (PRECACHE, LATER)."""
+    text = (ROOT / "frontend" / "sw.js").read_text(encoding="utf-8")
+    found = re.search(rf"const {name} = (\[[^\]]*\]);", text)
+    assert found, f"sw.js has no {name} list"
+    return list(json.loads(found.group(1)))
+
+
 def fill_duration(page: Page, text: str) -> None:
     """Types "32:15" or "1:05:30" the way a phone's number pad can: one field each."""
     parts = [p.strip() for p in text.split(":")]
@@ -248,7 +269,22 @@ def fill_duration(page: Page, text: str) -> None:
 
 
 def wait_for_service_worker(page: Page) -> None:
+    """The worker controls the page and has kept every file, so any screen opens offline
+    (the first screens' files come at install, the rest once the page is idle)."""
     page.wait_for_function(
         "async () => { const r = await navigator.serviceWorker.ready; "
         "return !!r.active && !!navigator.serviceWorker.controller; }"
+    )
+    page.wait_for_function(
+        """async (urls) => {
+            const names = (await caches.keys()).filter((n) => n.startsWith("limber-shell-"));
+            for (const name of names) {
+                const cache = await caches.open(name);
+                const found = await Promise.all(urls.map((u) => cache.match(u)));
+                if (found.every(Boolean)) return true;
+            }
+            return false;
+        }""",
+        arg=sw_list("PRECACHE") + sw_list("LATER"),
+        polling=200,
     )

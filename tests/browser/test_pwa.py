@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     PHONE,
     ROOT,
     RUNNER,
+    sign_in_over_api,
     wait_for_service_worker,
 )
 
@@ -46,14 +47,7 @@ def test_installability_errors_are_empty(playwright, base_url, tmp_path):
 def test_first_load_of_today_is_at_most_60_kb(browser, base_url, record_property):
     ctx = browser.new_context(base_url=base_url, viewport=PHONE)
     try:
-        # Sign in over the API so the measured page load is the app's very first.
-        csrf = ctx.request.get("/api/v1/auth/csrf").json()["csrf_token"]
-        res = ctx.request.post(
-            "/api/v1/auth/login",
-            data={"email": RUNNER[0], "password": RUNNER[1]},
-            headers={"X-CSRFToken": csrf},
-        )
-        assert res.ok, res.text()
+        sign_in_over_api(ctx, *RUNNER)
         page = ctx.new_page()
         cdp = ctx.new_cdp_session(page)
         cdp.send("Network.enable")

@@ -33,6 +33,7 @@ class TestEveryRouteHasARule:
             "GET /healthz",
             "GET /readyz",
             "GET /api/v1/auth/csrf",
+            "GET /api/v1/auth/session",
             "POST /api/v1/auth/register",
             "POST /api/v1/auth/login",
             "GET /api/v1/unsubscribe/<token>",
@@ -43,6 +44,7 @@ class TestEveryRouteHasARule:
             "GET /healthz",
             "GET /readyz",
             "GET /api/v1/auth/csrf",
+            "GET /api/v1/auth/session",
             "POST /api/v1/auth/register",
             "POST /api/v1/auth/login",
             # The secret token in the address is the key (docs/notifications.md).

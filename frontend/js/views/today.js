@@ -97,6 +97,8 @@ function routineCard(item, waitingDone) {
       "a",
       { href: `/routines/${r.id}`, class: `btn ${done ? "btn-secondary" : "btn-primary"}`, "aria-label": `${done ? "Do again" : "Start"}: ${r.name}` },
       done ? "Do again" : "Start",
+      // The link's text names the routine too, not only its label ("Start" alone says little).
+      h("span", { class: "visually-hidden" }, `: ${r.name}`),
     ),
   );
 }
