@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from backend.messages.models import Message
 from backend.notifications.models import Delivery, Notification, NotificationSettings
-from backend.practice.models import AccessLog
+from backend.practice.models import AccessRead
 from backend.routines.models import Assignment
 from tests.messages.conftest import write
 from tests.practice.support import link
@@ -36,7 +36,7 @@ class TestConversation:
         page = practitioner_api.get(theirs(runner)).get_json()
         assert [m["body"] for m in page["items"]] == [asked["body"]]
         assert page["thread"]["open"] is True
-        reads = sql(lambda s: s.scalars(select(AccessLog.what)).all())
+        reads = sql(lambda s: s.scalars(select(AccessRead.what)).all())
         assert "messages" in reads
         read = practitioner_api.post(f"{theirs(runner)}/{asked['id']}/read")
         assert read.get_json() == {"unread": 0}

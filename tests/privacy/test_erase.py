@@ -89,6 +89,7 @@ class TestEraseAccount:
             "users": 1,
             "auth_sessions": 1,
             "runs": 1,
+            "run_rollups": 1,
             "routine_sessions": 1,
             "consents": 2,
             "access_visits": 1,
