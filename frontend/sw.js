@@ -12,14 +12,13 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "13f102f714ac";
+const VERSION = "0ddd9fbe4c10";
 const PRECACHE = [
   "/",
   "/css/app.css",
   "/img/icons/icon.svg",
   "/js/api.js",
   "/js/app.js",
-  "/js/badges.js",
   "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
@@ -350,7 +349,7 @@ self.addEventListener("push", (event) => {
   event.waitUntil(Promise.all([shown, tellPagesToRecount()]));
 });
 
-// Open pages ask GET /me/unread again (badges.js) and a shown thread polls (thread.js).
+// Open pages ask GET /me/unread again (chrome.js) and a shown thread polls (thread.js).
 async function tellPagesToRecount() {
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   for (const w of windows) w.postMessage({ type: "UNREAD" });

@@ -128,8 +128,10 @@ class SessionState(MethodView):
     def get(self) -> dict[str, Any]:
         """Whether this browser is signed in, and as whom (200 either way, unlike /auth/me)"""
         if not current_user.is_authenticated:
-            return {"signed_in": False, "user": None}
-        return {"signed_in": True, "user": user_view(current_user)}
+            # No token for a signed-out browser: making one would start a session cookie.
+            return {"signed_in": False, "user": None, "csrf_token": None}
+        # The token too, so the app's first screen needs no second request for it.
+        return {"signed_in": True, "user": user_view(current_user), "csrf_token": generate_csrf()}
 
 
 @blp.route("/sessions")

@@ -85,6 +85,10 @@ class UserOut(OutSchema):
 class SessionStateOut(OutSchema):
     signed_in = fields.Boolean()
     user = fields.Nested(UserOut, allow_none=True)
+    csrf_token = fields.String(
+        allow_none=True,
+        metadata={"description": "Signed in: a token for X-CSRFToken, as /auth/csrf gives"},
+    )
 
 
 class ProfilePatch(BaseSchema):

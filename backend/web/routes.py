@@ -22,6 +22,12 @@ def _send(path: str) -> Response:
     # revalidation (the service worker's install, a reload) gets a 304, not the file again.
     response.direct_passthrough = False
     response.make_sequence()
+    # Werkzeug names the file for a download, dates the answer (the server dates it
+    # again), and offers byte ranges and a modification time beside the ETag. None of it
+    # helps a file the page loads whole and revalidates by ETag, and every response of
+    # the first load would carry it.
+    for name in ("Content-Disposition", "Date", "Accept-Ranges", "Last-Modified"):
+        del response.headers[name]
     if path in _ALWAYS_REVALIDATE:
         response.headers["Cache-Control"] = "no-cache"
     if path == "sw.js":

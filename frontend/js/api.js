@@ -50,6 +50,11 @@ export function forgetCsrf() {
   forgetKept();
 }
 
+/** Keeps a token that came with another answer (the session's), sparing a request. */
+export function useCsrf(token) {
+  if (token) csrfToken = token;
+}
+
 /** Fetches a token ahead of time; failures are fine, the next write asks again. */
 export function prefetchCsrf() {
   return getCsrf().catch(() => null);

@@ -2,8 +2,9 @@
 // the service worker's registration (serviceworker.js) each live in their own module.
 
 import { del as idbDel, get as idbGet, set as idbSet } from "../vendor/idb-keyval.js";
-import { api, events as apiEvents, prefetchCsrf } from "./api.js";
+import { api, events as apiEvents, prefetchCsrf, useCsrf } from "./api.js";
 import {
+  badges,
   clearApiCache,
   markCurrentNav,
   refreshStatus,
@@ -11,7 +12,6 @@ import {
   signOut,
   startChrome,
 } from "./chrome.js";
-import * as badges from "./badges.js";
 import * as outbox from "./outbox.js";
 import { match, navigate, render, startRouter } from "./router.js";
 import { controlled, registerServiceWorker } from "./serviceworker.js";
@@ -32,6 +32,7 @@ async function loadUser() {
   try {
     // 200 signed in or not, so a signed-out start logs no failed request.
     const session = await api.get("/auth/session");
+    useCsrf(session.csrf_token);
     await setUser(session.signed_in ? session.user : null);
   } catch (err) {
     if (err.offline || err.status >= 500) {

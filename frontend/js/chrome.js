@@ -4,7 +4,6 @@
 import { api, events as apiEvents, forgetCsrf } from "./api.js";
 import { clear, h } from "./dom.js";
 import { plural } from "./format.js";
-import * as badges from "./badges.js";
 import * as outbox from "./outbox.js";
 import { navigate } from "./router.js";
 
@@ -178,3 +177,84 @@ export function startChrome({ user, setUser }) {
   window.addEventListener("online", () => setOffline(false));
   window.addEventListener("offline", () => setOffline(true));
 }
+
+// Unread counts on the tab bar: one cheap request (GET /me/unread) for messages and
+// notifications, polled while the app is open and asked again when a push arrives
+// (the service worker posts UNREAD) or a view reads something ("limber:unread").
+// They are part of the tab bar, so they live here and load with it.
+
+const BADGE_EVERY_MS = 60_000;
+let badgeTimer = null;
+let counts = { messages: 0, notifications: 0 };
+
+const badgeEvents = new EventTarget();
+
+function currentCounts() {
+  return counts;
+}
+
+function paintBadges() {
+  for (const link of document.querySelectorAll("#nav a[data-badge]")) {
+    const n = counts[link.dataset.badge] || 0;
+    let badge = link.querySelector(".nav-count");
+    if (!n) {
+      if (badge) badge.remove();
+      link.removeAttribute("aria-description");
+      continue;
+    }
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "nav-count";
+      link.appendChild(badge);
+    }
+    badge.textContent = n > 99 ? "99+" : String(n);
+    // Read out with the tab's name: "Messages, 2 unread".
+    badge.setAttribute("aria-label", `${n} unread`);
+  }
+}
+
+async function refreshBadges() {
+  try {
+    counts = await api.get("/me/unread");
+  } catch {
+    return; // offline or signed out: keep what is shown
+  }
+  paintBadges();
+  badgeEvents.dispatchEvent(new CustomEvent("change", { detail: counts }));
+}
+
+function startBadges() {
+  stopBadges();
+  refreshBadges();
+  badgeTimer = setInterval(() => {
+    if (document.visibilityState === "visible") refreshBadges();
+  }, BADGE_EVERY_MS);
+}
+
+function stopBadges() {
+  if (badgeTimer) clearInterval(badgeTimer);
+  badgeTimer = null;
+  counts = { messages: 0, notifications: 0 };
+  paintBadges();
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (badgeTimer && document.visibilityState === "visible") refreshBadges();
+});
+window.addEventListener("limber:unread", () => {
+  if (badgeTimer) refreshBadges();
+});
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (badgeTimer && event.data && event.data.type === "UNREAD") refreshBadges();
+  });
+}
+/** What the app shell drives: start and stop with the signed-in user, paint with the bar. */
+export const badges = {
+  start: startBadges,
+  stop: stopBadges,
+  paint: paintBadges,
+  refresh: refreshBadges,
+  current: currentCounts,
+  events: badgeEvents,
+};
