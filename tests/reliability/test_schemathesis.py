@@ -171,7 +171,15 @@ def _real_ids(world: World, actor: str) -> dict[str, str]:
         **_notification_ids(world, actor),
         **_import_id(world),
         **_message_id(world),
+        **_questionnaire_id(world),
     }
+
+
+def _questionnaire_id(world: World) -> dict[str, str]:
+    """A built-in questionnaire (the restart routes name one; the PSFS when it is there)."""
+    items = world.client("A").get("/api/v1/questionnaires").get_json()["items"]
+    psfs = [q for q in items if q.get("format") == "activities"] or items
+    return {"questionnaire_id": str(psfs[0]["id"])}
 
 
 def _message_id(world: World) -> dict[str, str]:
