@@ -69,6 +69,8 @@ class LiveServer:
             "RATELIMIT_ENABLED": "false",
             # Background tasks stay in this process's memory; the push key is its own.
             "JOBS_STORAGE": "memory",
+            # No consumer runs beside this server, so imports are done in the request.
+            "IMPORTS_RUN": "inline",
             "VAPID_KEY_FILE": str(workdir / "vapid_private.pem"),
             **(extra_env or {}),
         }
