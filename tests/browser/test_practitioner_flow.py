@@ -36,7 +36,9 @@ def test_practitioner_invites_reviews_and_assigns(new_context, base_url):
     expect(coach.get_by_role("heading", name="What seems to bring it on")).to_be_visible()
     expect(coach.get_by_role("cell", name="Hills").first).to_be_attached()
 
-    coach.get_by_label("Routine", exact=True).select_option(label="Hip circles")
+    coach.get_by_role("region", name="Assigned routines").get_by_label(
+        "Routine", exact=True
+    ).select_option(label="Hip circles")
     coach.get_by_role("button", name="Assign").click()
     assigned = coach.get_by_role("region", name="Assigned routines")
     expect(assigned.locator("li strong", has_text="Hip circles")).to_be_visible()
