@@ -120,6 +120,7 @@ class Gunicorn:
 
     def __init__(self, database_url: str, workers: int = 1, **env: str) -> None:
         self.port = free_port()
+        self.workers = workers
         self.dir = Path(tempfile.mkdtemp(prefix="limber-gunicorn-"))
         self.log = self.dir / "gunicorn.log"
         settings = {
@@ -146,10 +147,13 @@ class Gunicorn:
         _wait(self._healthy, "gunicorn", self.process)
 
     def _healthy(self) -> bool:
+        """Answering, and every worker asked for has booted (one may answer before the rest)."""
         try:
-            return call(self.port, "GET", "/healthz").status == 200
+            answering = call(self.port, "GET", "/healthz").status == 200
         except OSError:
             return False
+        booted = self.logged().count("Booting worker")
+        return answering and (booted >= self.workers or "Booting worker" not in self.logged())
 
     def logged(self) -> str:
         return self.log.read_text(errors="replace")
