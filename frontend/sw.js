@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "7a2a34e03477";
+const VERSION = "165907d1cf7e";
 const PRECACHE = [
   "/",
   "/css/app.css",

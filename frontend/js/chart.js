@@ -208,6 +208,29 @@ function marksDrawer(state) {
   };
 }
 
+// The time axis counts in local days: runs on one day sit inside a two-day window, and
+// the labels are dates at midnight, never a clock face of minutes.
+const DAY = 86400;
+const DAY_STEPS = [1, 2, 7, 14, 28, 91, 182, 364];
+// (uPlot passes made-up bounds when there is a single x value, so they come from the data.)
+function dayRange(u) {
+  const xs = u.data[0];
+  const [min, max] = [xs[0], xs[xs.length - 1]];
+  return max - min < 2 * DAY ? [(min + max) / 2 - DAY, (min + max) / 2 + DAY] : [min - DAY / 4, max + DAY / 4];
+}
+function daySplits(u, axis, min, max) {
+  const step = DAY_STEPS.find((d) => (max - min) / DAY / d <= 5) ?? DAY_STEPS[DAY_STEPS.length - 1];
+  const day = new Date(min * 1000);
+  day.setHours(0, 0, 0, 0);
+  const splits = [];
+  while (day.getTime() / 1000 <= max) {
+    if (day.getTime() / 1000 >= min) splits.push(day.getTime() / 1000);
+    day.setDate(day.getDate() + step);
+  }
+  return splits;
+}
+const dayLabels = (u, splits) => splits.map((s) => new Date(s * 1000).toLocaleDateString(undefined, { day: "numeric", month: "short" }));
+
 function plotOptions(width, lines, colours, drawMarks) {
   const axis = { stroke: colours.text, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid } };
   return {
@@ -215,8 +238,8 @@ function plotOptions(width, lines, colours, drawMarks) {
     height: 240,
     legend: { show: false },
     cursor: { show: true, points: { show: false } },
-    scales: { y: { range: [0, 10] } },
-    axes: [axis, { ...axis, size: 36, splits: () => [0, 2, 4, 6, 8, 10] }],
+    scales: { x: { time: false, range: dayRange }, y: { range: [0, 10] } },
+    axes: [{ ...axis, splits: daySplits, values: dayLabels }, { ...axis, size: 36, splits: () => [0, 2, 4, 6, 8, 10] }],
     series: [
       {},
       { label: "Stiffness", stroke: colours.line, width: 1.5, points: { show: false }, spanGaps: true },
@@ -285,6 +308,12 @@ function byToggle(state, refresh) {
 
 let chartCount = 0;
 
+// Runs logged in the same minute keep the order they were saved in.
+const byStart = (a, b) => {
+  const [x, y] = a.started_at === b.started_at ? [a.created_at ?? "", b.created_at ?? ""] : [a.started_at, b.started_at];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 /**
  * Renders a stiffness-per-run chart with each run marked by workout type (or
  * surface), a key, a details panel and a table with the same data for screen readers.
@@ -292,7 +321,7 @@ let chartCount = 0;
  */
 export async function stiffnessChart(container, runs, { title = "Stiffness after each run", scores = [], user = null } = {}) {
   // Imported runs still waiting for a stiffness score have nothing to plot.
-  const sorted = runs.filter((r) => r.stiffness !== null && r.stiffness !== undefined).sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
+  const sorted = runs.filter((r) => r.stiffness !== null && r.stiffness !== undefined).sort(byStart);
   const figure = h("figure", { class: "chart card" });
   const caption = h("figcaption", {}, h("h2", { class: "h3" }, title));
   container.appendChild(figure);
@@ -315,7 +344,7 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
     legendBox.replaceChildren(legend(state.by, sorted), ...[morningKey(sorted)].filter(Boolean));
     if (plot) plot.redraw();
   };
-  figure.append(caption, byToggle(state, refresh), plotBox, detail, legendBox, lineKey(lines), runsTable(sorted));
+  figure.append(...[caption, byToggle(state, refresh), plotBox, detail, legendBox, lineKey(lines), runsTable(sorted)].filter(Boolean));
   refresh();
 
   const uPlot = await loadUPlot();

@@ -63,6 +63,15 @@ SMALL_TARGETS_JS = """() => {
 }"""
 
 
+# A tab's label on one line, inside its own tab (six tabs share a phone's width).
+CRAMPED_TABS_JS = """() => [...document.querySelectorAll('.navlink')]
+  .filter(el => el.offsetParent !== null)
+  .map(el => [el, el.querySelector(':scope > span:not(.navicon):not(.nav-count)')])
+  .filter(([el, label]) => label && (label.getClientRects().length > 1 ||
+    label.getBoundingClientRect().width > el.clientWidth))
+  .map(([, label]) => label.innerText.trim())"""
+
+
 @pytest.mark.parametrize("who, walk", ALL, ids=[name for name, _ in ALL])
 def test_no_horizontal_scroll_at_360_and_44px_targets(new_context, base_url, who, walk):
     page = new_context(base_url, {"width": 360, "height": 740}).new_page()
@@ -75,6 +84,12 @@ def test_no_horizontal_scroll_at_360_and_44px_targets(new_context, base_url, who
         targets = page.evaluate(SMALL_TARGETS_JS)
         if targets:
             small[view] = targets
+        cramped = page.evaluate(CRAMPED_TABS_JS)
+        if cramped:
+            small[view] = [
+                *small.get(view, []),
+                *(f"tab label {t!r} does not fit" for t in cramped),
+            ]
     assert not overflow, f"horizontal scroll (px too wide): {overflow}"
     assert not small, f"touch targets under 44 px: {small}"
 

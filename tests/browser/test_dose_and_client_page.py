@@ -316,6 +316,8 @@ def test_the_chart_tells_each_run_on_hover_tap_and_keys(new_context, base_url, s
     classes = swatches.evaluate_all("els => els.map(e => e.className)")
     assert len(classes) == len(set(classes)) == 3, classes
     expect(runner.get_by_text("Red ring: a warning sign was reported")).to_be_visible()
+    # A chart without questionnaire lines has no line key, and says nothing in its place.
+    expect(runner.locator("figure.chart")).not_to_contain_text("null")
     runner.keyboard.press("End")
     runner.locator("figure.chart").scroll_into_view_if_needed()
     shoot(runner, "progress-chart-detail")
