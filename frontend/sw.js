@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "165907d1cf7e";
+const VERSION = "b2ac554cb490";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -111,6 +111,11 @@ export function formErrors(form, err) {
 export function markFields(form, err, plain = String) {
   form.querySelectorAll(".field-error").forEach((e) => e.remove());
   form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+  form.querySelectorAll("[data-plain-describedby]").forEach((e) => {
+    if (e.dataset.plainDescribedby) e.setAttribute("aria-describedby", e.dataset.plainDescribedby);
+    else e.removeAttribute("aria-describedby");
+    delete e.dataset.plainDescribedby;
+  });
   const fields = err && err.fields ? err.fields : {};
   let first = null;
   const placed = [];
@@ -122,9 +127,15 @@ export function markFields(form, err, plain = String) {
       unplaced.push(text);
       continue;
     }
-    target.box.appendChild(h("p", { class: "field-error" }, text));
+    // A screen reader hears the message with the field, not only the red text.
+    const errorId = uid("err");
+    target.box.appendChild(h("p", { class: "field-error", id: errorId }, text));
     target.box.querySelectorAll("input, select, textarea").forEach((i) => {
-      if (i.type !== "checkbox" && i.type !== "radio") i.setAttribute("aria-invalid", "true");
+      if (i.type === "checkbox" || i.type === "radio") return;
+      i.setAttribute("aria-invalid", "true");
+      const before = i.getAttribute("aria-describedby") || "";
+      i.dataset.plainDescribedby = before;
+      i.setAttribute("aria-describedby", `${before} ${errorId}`.trim());
     });
     placed.push({ name, input: target.input, box: target.box });
     first = first || target.input;
