@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "b2ac554cb490";
+const VERSION = "7ca1b5f9f5a7";
 const PRECACHE = [
   "/",
   "/css/app.css",

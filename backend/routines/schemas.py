@@ -4,6 +4,11 @@ from backend.pagination import PageArgs, page_schema
 from backend.routines.models import BODY_AREAS, DOSES, SIDES
 from backend.schemas import AwareDateTime, BaseSchema, OutSchema, require_one_of
 
+_NAME = validate.Length(min=1, max=80, error="Give it a name (up to 80 characters).")
+_PURPOSE = validate.Length(
+    min=1, max=2000, error="Say in a line what it is for (up to 2000 characters)."
+)
+
 
 def _texts(max_items: int, max_len: int, min_items: int = 0, **kwargs: object) -> fields.List:
     return fields.List(
@@ -31,7 +36,7 @@ def _not_empty(data: dict[str, object]) -> None:
 
 
 class _ExerciseFields(BaseSchema):
-    name = fields.String(validate=validate.Length(min=1, max=80))
+    name = fields.String(validate=_NAME)
     summary = fields.String(validate=validate.Length(min=1, max=200))
     instructions = _texts(12, 500, min_items=1)
     cues = _texts(8, 200)
@@ -45,7 +50,7 @@ class _ExerciseFields(BaseSchema):
 
 
 class ExerciseIn(_ExerciseFields):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    name = fields.String(required=True, validate=_NAME)
     summary = fields.String(required=True, validate=validate.Length(min=1, max=200))
     instructions = _texts(12, 500, min_items=1, required=True)
 
@@ -99,8 +104,8 @@ class StepIn(BaseSchema):
 
 
 class _RoutineFields(BaseSchema):
-    name = fields.String(validate=validate.Length(min=1, max=80))
-    purpose = fields.String(validate=validate.Length(min=1, max=2000))
+    name = fields.String(validate=_NAME)
+    purpose = fields.String(validate=_PURPOSE)
     description = fields.String(validate=validate.Length(max=200))
     safety = _texts(8, 200)
     estimated_minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=120))
@@ -112,8 +117,8 @@ class _RoutineFields(BaseSchema):
 
 
 class RoutineIn(_RoutineFields):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    purpose = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    name = fields.String(required=True, validate=_NAME)
+    purpose = fields.String(required=True, validate=_PURPOSE)
     estimated_minutes = fields.Integer(
         required=True, strict=True, validate=validate.Range(min=1, max=120)
     )

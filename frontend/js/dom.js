@@ -117,7 +117,6 @@ export function markFields(form, err, plain = String) {
     delete e.dataset.plainDescribedby;
   });
   const fields = err && err.fields ? err.fields : {};
-  let first = null;
   const placed = [];
   const unplaced = [];
   for (const [name, msgs] of Object.entries(fields)) {
@@ -138,7 +137,9 @@ export function markFields(form, err, plain = String) {
       i.setAttribute("aria-describedby", `${before} ${errorId}`.trim());
     });
     placed.push({ name, input: target.input, box: target.box });
-    first = first || target.input;
   }
+  // In the order the form asks, whatever order the server named them in.
+  placed.sort((a, b) => (a.box.compareDocumentPosition(b.box) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  const first = placed.length ? placed[0].input : null;
   return { first, placed, unplaced };
 }

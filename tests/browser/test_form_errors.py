@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LAPTOP, PHONE
+from tests.browser.conftest import COACH, LAPTOP, PHONE, sign_in
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -93,4 +93,26 @@ def test_a_refusal_naming_no_field_still_says_why(new_context, base_url, viewpor
     )
     expect(page.locator(".field-error")).to_have_count(0)
     expect(summary).to_be_focused()
+    assert not axe_violations(page)
+
+
+@SIZES
+def test_the_library_editor_speaks_the_same_way(new_context, base_url, viewport, scheme):
+    page = new_context(base_url, viewport, color_scheme=scheme, bypass_csp=True).new_page()
+    sign_in(page, *COACH)
+    page.goto("/library")
+    page.get_by_role("button", name="New routine").click()
+    form = page.locator("form", has=page.get_by_role("heading", name="New routine"))
+    summary = form.locator(".form-summary")
+    form.get_by_role("button", name="Save routine").click()
+    expect(summary).to_contain_text("Not saved: Add at least one step.")
+
+    form.get_by_role("button", name="Add a step").click()
+    form.get_by_role("button", name="Save routine").click()
+    expect(summary).to_contain_text("Not saved. Some answers need a look:")
+    expect(summary.get_by_role("button")).to_have_text(["Name", "Purpose", "Minutes"])
+    expect(field_error(page, "Name")).to_have_text("Give it a name (up to 80 characters).")
+    expect(field_error(page, "Minutes")).to_have_text("This is needed.")
+    expect(page.get_by_label("Name", exact=True)).to_be_focused()
+    assert "Missing data" not in form.inner_text()
     assert not axe_violations(page)

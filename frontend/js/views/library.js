@@ -1,6 +1,7 @@
 // The practitioner's own exercises and routines: list, write, edit, delete.
 import { api } from "../api.js";
-import { clear, field, formErrors, h, notice } from "../dom.js";
+import { clear, field, h, notice } from "../dom.js";
+import { showErrors } from "../formerrors.js";
 
 export const title = "Library";
 
@@ -8,17 +9,18 @@ const lines = (text) => text.split("\n").map((t) => t.trim()).filter(Boolean);
 const intOrNull = (v) => (v === "" || v === null || v === undefined ? null : Number.parseInt(v, 10));
 
 // Create or update one library item; on a refusal, mark the fields and say why.
-async function saveItem(form, msg, path, existing, body, onDone) {
+async function saveItem(form, summary, path, existing, body, onDone) {
   try {
     if (existing) await api.patch(`${path}/${existing.id}`, body);
     else await api.post(path, body);
     onDone(true);
   } catch (err) {
-    const first = formErrors(form, err);
-    msg.appendChild(notice("error", err.message));
-    if (first) first.focus();
+    const offline = err.offline ? { message: "You're offline. Saving to the library needs a connection." } : err;
+    showErrors(form, summary, offline, "Not saved");
   }
 }
+
+const summaryBox = () => h("div", { class: "form-summary", tabindex: "-1" });
 
 function exerciseForm(exercise, onDone) {
   const e = exercise || {};
@@ -30,19 +32,19 @@ function exerciseForm(exercise, onDone) {
   cues.input.value = (e.cues || []).join("\n");
   const safety = field("Stop if…", { tag: "textarea", name: "safety", rows: 2 }, { hint: "One per line." });
   safety.input.value = (e.safety || []).join("\n");
-  const msg = h("div", { class: "form-message" });
+  const errors = summaryBox();
   const form = h(
     "form",
     { class: "card form", novalidate: true },
     h("h2", { tabindex: "-1" }, exercise ? `Edit ${e.name}` : "New exercise"),
-    name.wrap, summary.wrap, instructions.wrap, cues.wrap, safety.wrap, msg,
+    errors, name.wrap, summary.wrap, instructions.wrap, cues.wrap, safety.wrap,
     h("div", { class: "row" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save exercise"), h("button", { type: "button", class: "btn btn-secondary", onclick: () => onDone(false) }, "Cancel")),
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, errors, null);
     const body = { name: name.input.value.trim(), summary: summary.input.value.trim(), instructions: lines(instructions.input.value), cues: lines(cues.input.value), safety: lines(safety.input.value) };
-    await saveItem(form, msg, "/exercises", exercise, body, onDone);
+    await saveItem(form, errors, "/exercises", exercise, body, onDone);
   });
   return form;
 }
@@ -115,18 +117,18 @@ function routineForm(routine, exercises, onDone) {
   const safety = field("Before you start", { tag: "textarea", name: "safety", rows: 2 }, { hint: "Safety notes, one per line." });
   safety.input.value = (r.safety || []).join("\n");
   const { stepsBox, add, collect } = stepsEditor(exercises, r.steps || []);
-  const msg = h("div", { class: "form-message" });
+  const errors = summaryBox();
   const form = h(
     "form",
     { class: "card form", novalidate: true },
     h("h2", { tabindex: "-1" }, routine ? `Edit ${r.name}` : "New routine"),
-    name.wrap, purpose.wrap, description.wrap, minutes.wrap, safety.wrap,
-    h("h3", {}, "Steps"), stepsBox, add, msg,
+    errors, name.wrap, purpose.wrap, description.wrap, minutes.wrap, safety.wrap,
+    h("h3", {}, "Steps"), stepsBox, add,
     h("div", { class: "row" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save routine"), h("button", { type: "button", class: "btn btn-secondary", onclick: () => onDone(false) }, "Cancel")),
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, errors, null);
     const body = {
       name: name.input.value.trim(),
       purpose: purpose.input.value.trim(),
@@ -137,10 +139,10 @@ function routineForm(routine, exercises, onDone) {
     const m = intOrNull(minutes.input.value);
     if (m !== null && !Number.isNaN(m)) body.estimated_minutes = m;
     if (!body.steps.length) {
-      msg.appendChild(notice("error", "Add at least one step."));
+      showErrors(form, errors, { message: "Add at least one step." }, "Not saved");
       return;
     }
-    await saveItem(form, msg, "/routines", routine, body, onDone);
+    await saveItem(form, errors, "/routines", routine, body, onDone);
   });
   return form;
 }
