@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "7ca1b5f9f5a7";
+const VERSION = "896d15f55e5e";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -156,6 +156,8 @@ async function warm(urls, routinesUrl) {
   const list = typeof routinesUrl === "string" ? await keep(routinesUrl) : null;
   const items = list ? ((await list.json()).items || []) : [];
   await Promise.all(items.filter((r) => /^[0-9a-f-]{36}$/i.test(r.id)).map((r) => keep(`/api/v1/routines/${r.id}`)));
+  // The screens' own files too (the player, Progress, the runs list), not only once idle.
+  await keepTheRest();
   const windows = await self.clients.matchAll({ type: "window" });
   for (const w of windows) w.postMessage({ type: "WARMED" });
 }

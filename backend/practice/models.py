@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -149,6 +150,14 @@ class AccessVisit(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+    @property
+    def shown_practitioner(self) -> dict[str, Any]:
+        """Who the runner is shown: the practitioner, or the name they had before erasing."""
+        who = self.practitioner
+        if who is not None:
+            return {"id": who.id, "display_name": who.display_name}
+        return {"id": None, "display_name": self.practitioner_name or "A former practitioner"}
 
 
 class AccessRead(Base):

@@ -15,10 +15,10 @@ from backend.consent import (
     record_access,
 )
 from backend.db import utcnow
-from backend.links import public_url
 from backend.pagination import PageArgs, page
 from backend.practice import alerts, roster, service
 from backend.practice.export import content_disposition, export_csv
+from backend.practice.models import Alert, PracticeInvite
 from backend.practice.schemas import (
     AccessLogPage,
     AlertOut,
@@ -58,28 +58,19 @@ consent_blp = Blueprint(
 _NOT_A_CLIENT = {"description": "No such client, or they do not share their data with you"}
 
 
-def _invite_out(invite: Any) -> dict[str, Any]:
-    return {
-        "code": invite.code,
-        "url": f"{public_url()}/join?code={invite.code}",
-        "created_at": invite.created_at,
-        "expires_at": invite.expires_at,
-    }
-
-
 @practice_blp.route("/invite")
 class Invite(MethodView):
     @access("practitioner")
     @practice_blp.response(200, InviteOut)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> PracticeInvite:
         """My invite code and link to hand to clients"""
-        return _invite_out(service.current_invite(current_user))
+        return service.current_invite(current_user)
 
     @access("practitioner")
     @practice_blp.response(200, InviteOut)
-    def post(self) -> dict[str, Any]:
+    def post(self) -> PracticeInvite:
         """Replace my invite code; the old one stops working"""
-        return _invite_out(service.rotate_invite(current_user))
+        return service.rotate_invite(current_user)
 
 
 @consent_blp.route("/practitioner")
@@ -108,24 +99,7 @@ class MyAccessLog(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Each practitioner visit to my data and what it read, newest first"""
         items, cursor = service.list_access_log(current_user, args["limit"], args["cursor"])
-        return {"items": [_access_out(entry) for entry in items], "next_cursor": cursor}
-
-
-def _access_out(entry: Any) -> dict[str, Any]:
-    # A practitioner who erased their account is shown by the name they had.
-    who = entry.practitioner
-    practitioner = (
-        {"id": who.id, "display_name": who.display_name}
-        if who is not None
-        else {"id": None, "display_name": entry.practitioner_name or "A former practitioner"}
-    )
-    return {
-        "id": entry.id,
-        "practitioner": practitioner,
-        "reads": [read.what for read in entry.reads],
-        "started_at": entry.started_at,
-        "last_seen_at": entry.last_seen_at,
-    }
+        return {"items": items, "next_cursor": cursor}
 
 
 @clients_blp.route("")
@@ -206,7 +180,7 @@ class ClientAlerts(MethodView):
         items, cursor = alerts.read_alerts(
             current_user.id, args["status"], args["limit"], args["cursor"], client_id
         )
-        return page([_alert_out(a) for a in items], cursor)
+        return page(items, cursor)
 
 
 @clients_blp.route("/<uuid:client_id>/notes")
@@ -262,7 +236,7 @@ class Alerts(MethodView):
         items, cursor = alerts.read_alerts(
             current_user.id, args["status"], args["limit"], args["cursor"]
         )
-        return page([_alert_out(a) for a in items], cursor)
+        return page(items, cursor)
 
 
 @alerts_blp.route("/<uuid:alert_id>/ack")
@@ -270,23 +244,6 @@ class AlertAck(MethodView):
     @access("practitioner")
     @alerts_blp.response(200, AlertOut)
     @alerts_blp.alt_response(404, description="No such alert among yours")
-    def post(self, alert_id: uuid.UUID) -> dict[str, Any]:
+    def post(self, alert_id: uuid.UUID) -> Alert:
         """Mark an alert as seen; it leaves the open list"""
-        return _alert_out(alerts.acknowledge(current_user.id, alert_id))
-
-
-def _alert_out(alert: Any) -> dict[str, Any]:
-    return {
-        "id": alert.id,
-        "client": {"id": alert.runner.id, "display_name": alert.runner.display_name},
-        "kind": alert.kind,
-        "level": alert.level,
-        "message": alert.message,
-        "run_id": alert.run_id,
-        "run_date": alert.run_date,
-        "flags": alert.flags or [],
-        "created_at": alert.created_at,
-        "updated_at": alert.updated_at,
-        "acknowledged_at": alert.acknowledged_at,
-        "resolved_at": alert.resolved_at,
-    }
+        return alerts.acknowledge(current_user.id, alert_id)

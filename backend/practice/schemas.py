@@ -1,6 +1,9 @@
+from typing import Any
+
 from marshmallow import fields, validate
 
 from backend.auth.schemas import PractitionerRef
+from backend.links import public_url
 from backend.pagination import PageArgs, page_schema
 from backend.practice.models import ALERT_KINDS, ALERT_LEVELS
 from backend.progress.schemas import TrendOut
@@ -10,9 +13,12 @@ from backend.schemas import BaseSchema, OutSchema
 
 class InviteOut(OutSchema):
     code = fields.String()
-    url = fields.String()
+    url = fields.Method("_url", metadata={"type": "string", "format": "uri"})
     created_at = fields.AwareDateTime(format="iso")
     expires_at = fields.AwareDateTime(format="iso", allow_none=True)
+
+    def _url(self, invite: Any) -> str:
+        return f"{public_url()}/join?code={invite.code}"
 
 
 class JoinIn(BaseSchema):
@@ -30,12 +36,16 @@ class LoggedPractitioner(OutSchema):
     display_name = fields.String()
 
 
+class _ReadName(OutSchema):
+    what = fields.String()
+
+
 class AccessLogOut(OutSchema):
     """One visit: reads by one practitioner close together, and what they covered."""
 
     id = fields.UUID()
-    practitioner = fields.Nested(LoggedPractitioner)
-    reads = fields.List(fields.String())
+    practitioner = fields.Nested(LoggedPractitioner, attribute="shown_practitioner")
+    reads = fields.Pluck(_ReadName, "what", many=True)
     started_at = fields.AwareDateTime(format="iso")
     last_seen_at = fields.AwareDateTime(format="iso")
 
@@ -102,7 +112,7 @@ class ClientRef(OutSchema):
 
 class AlertOut(OutSchema):
     id = fields.UUID()
-    client = fields.Nested(ClientRef)
+    client = fields.Nested(ClientRef, attribute="runner")
     kind = fields.String(validate=validate.OneOf(ALERT_KINDS))
     level = fields.String(validate=validate.OneOf(ALERT_LEVELS))
     message = fields.String()

@@ -270,14 +270,30 @@ def fill_duration(page: Page, text: str) -> None:
     group.get_by_label("Seconds").fill(seconds)
 
 
+def wait_until(page: Page, script: str, arg: Any = None, timeout_ms: float = 30_000) -> Any:
+    """Polls a page function, async or not, until it returns a truthy value or the deadline
+    passes. (Playwright's wait_for_function takes a returned promise as truthy at once, so
+    a check that awaits the Cache API or the service worker must come here.)"""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(script, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms:.0f} ms: {script.strip()[:120]}")
+        page.wait_for_timeout(200)
+
+
 def wait_for_service_worker(page: Page) -> None:
     """The worker controls the page and has kept every file, so any screen opens offline
     (the first screens' files come at install, the rest once the page is idle)."""
-    page.wait_for_function(
+    wait_until(
+        page,
         "async () => { const r = await navigator.serviceWorker.ready; "
-        "return !!r.active && !!navigator.serviceWorker.controller; }"
+        "return !!r.active && !!navigator.serviceWorker.controller; }",
     )
-    page.wait_for_function(
+    wait_until(
+        page,
         """async (urls) => {
             const names = (await caches.keys()).filter((n) => n.startsWith("limber-shell-"));
             for (const name of names) {
@@ -287,6 +303,5 @@ def wait_for_service_worker(page: Page) -> None:
             }
             return false;
         }""",
-        arg=sw_list("PRECACHE") + sw_list("LATER"),
-        polling=200,
+        sw_list("PRECACHE") + sw_list("LATER"),
     )

@@ -254,6 +254,12 @@ def test_one_visit_is_one_entry_and_a_revoked_client_reads_plainly(new_context, 
 def test_the_roster_searches_and_filters(new_context, base_url, size):
     coach = new_context(base_url, size, bypass_csp=True).new_page()
     sign_in(coach, *COACH)
+    # Other tests leave clients who need attention; one calm client makes the filter bite.
+    coach.goto("/invite")
+    code = coach.locator(".invite-code").inner_text().strip()
+    calm = new_context(base_url, PHONE).new_page()
+    sign_up(calm, "Cal Calm", unique_email(), "a long test password 21", invite_code=code)
+    log_run(calm, stiffness=1)
     coach.goto("/clients")
     cards = coach.locator(".client-card")
     cards.first.wait_for()

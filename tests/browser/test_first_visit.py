@@ -29,6 +29,7 @@ from tests.browser.conftest import (
     sign_in_over_api,
     sw_list,
     wait_for_service_worker,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -111,7 +112,8 @@ def full_bytes(base_url: str, path: str) -> int:
 
 def wait_for_install(page: Page, precache: list[str]) -> None:
     """Poll until the worker is active and every precached file is in its cache."""
-    page.wait_for_function(
+    wait_until(
+        page,
         """async (urls) => {
             const reg = await navigator.serviceWorker.getRegistration();
             if (!reg || !reg.active || reg.active.state !== "activated") return false;
@@ -121,7 +123,7 @@ def wait_for_install(page: Page, precache: list[str]) -> None:
             for (const u of urls) if (!(await cache.match(u))) return false;
             return true;
         }""",
-        arg=precache,
+        precache,
     )
     page.wait_for_load_state("networkidle")
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LAPTOP, PHONE, sign_up, unique_email, wait_for_service_worker
+from tests.browser.conftest import LAPTOP, PHONE, sign_up, unique_email
 from tests.browser.test_accessibility import axe_violations
 from tests.browser.test_runner_flow import open_first_routine
 
 pytestmark = pytest.mark.browser
 
-# Set by app.js when the worker says the warm-up asked at sign-in is done.
+# Set by serviceworker.js when the worker says the warm-up asked at sign-in is done.
 WARMED = "html[data-warmed]"
 CHART_KEPT = """async () => {
   const name = (await caches.keys()).find(n => n.startsWith('limber-shell-'));
@@ -33,8 +33,8 @@ def test_the_first_screens_open_offline_right_after_signing_up(
     ctx = new_context(base_url, viewport, bypass_csp=True, color_scheme=scheme)
     page = ctx.new_page()
     sign_up(page, "First Visit", unique_email(), "a long test password 22")
-    wait_for_service_worker(page)
-    # No reload, no second visit: what sign-in asked the worker to keep is enough.
+    # No reload, no second visit, no waiting for the idle-time fetches: what sign-in
+    # asked the worker to keep (the reads and the screens' files) is enough.
     page.locator(WARMED).wait_for(state="attached", timeout=30_000)
 
     ctx.set_offline(True)
@@ -55,4 +55,5 @@ def test_the_first_screens_open_offline_right_after_signing_up(
     assert axe_violations(page) == []
 
     nav(page, "Runs")
-    expect(page.get_by_text("No runs yet")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your runs", level=1)).to_be_visible()
+    expect(page.get_by_text("No runs yet. Log your first one")).to_be_visible()

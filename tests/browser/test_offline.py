@@ -7,7 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_json, log_run, sign_up, unique_email, wait_for_service_worker
+from tests.browser.conftest import (
+    api_json,
+    log_run,
+    sign_up,
+    unique_email,
+    wait_for_service_worker,
+    wait_until,
+)
 from tests.browser.test_runner_flow import follow_routine, open_first_routine
 
 pytestmark = pytest.mark.browser
@@ -18,10 +25,11 @@ def warm_up(page: Page) -> None:
     wait_for_service_worker(page)
     page.reload()
     page.get_by_role("heading", name="Your routines").wait_for()
-    page.wait_for_function(
+    wait_until(
+        page,
         "async () => { const c = await caches.open('limber-api-v1'); "
         "const keys = await c.keys(); "
-        "return keys.filter(k => /\\/api\\/v1\\/routines\\/[0-9a-f-]{36}$/.test(k.url)).length >= 1; }"
+        "return keys.filter(k => /\\/api\\/v1\\/routines\\/[0-9a-f-]{36}$/.test(k.url)).length >= 1; }",
     )
     page.wait_for_load_state("networkidle")
 

@@ -4,48 +4,19 @@ import { formatDate, formatDateTime, plural, trendText } from "../format.js";
 
 export const title = "Clients";
 
-// The roster item is read defensively: a few fields are optional.
-export function reasonsOf(item) {
-  const raw = item.attention_reasons || item.reasons || (item.attention && item.attention.reasons) || [];
-  return raw.map((r) => (typeof r === "string" ? r : r.message || r.label || String(r.code || r.kind || "")).replace(/_/g, " ")).filter(Boolean);
-}
-
-function needsAttention(item) {
-  if (typeof item.needs_attention === "boolean") return item.needs_attention;
-  if (item.attention && typeof item.attention === "object" && "needed" in item.attention) return Boolean(item.attention.needed);
-  return reasonsOf(item).length > 0;
-}
-
-
-function trendOf(item) {
-  return trendText(item.trend_14d).toLowerCase();
-}
+// A roster item as the API sends it (RosterItem in backend/practice/schemas.py).
+const reasonsOf = (item) => item.reasons;
+const needsAttention = (item) => item.needs_attention;
+const trendOf = (item) => trendText(item.trend_14d).toLowerCase();
+const alertsOf = (item) => item.open_alerts.count;
 
 function adherenceOf(item) {
-  const a = item.adherence_14d || item.adherence;
-  if (a === null || a === undefined) return null;
-  const rate = typeof a === "number" ? a : a.rate;
-  if (rate === null || rate === undefined) return null;
-  return `${Math.round(rate * 100)}%`;
+  const { rate } = item.adherence_14d;
+  return rate === null ? null : `${Math.round(rate * 100)}%`;
 }
 
-function lastRunOf(item) {
-  const r = item.last_run;
-  const at = (r && (r.started_at || r.local_date)) || item.last_run_at || item.last_run_on;
-  return at ? formatDate(at) : null;
-}
-
-function latestStiffness(item) {
-  const v = item.latest_stiffness ?? (item.last_run && item.last_run.stiffness);
-  return v === null || v === undefined ? null : `${v}/10`;
-}
-
-function alertsOf(item) {
-  const a = item.open_alerts;
-  if (Array.isArray(a)) return a.length;
-  if (a && typeof a === "object") return Number(a.count || 0);
-  return Number(a || 0);
-}
+const lastRunOf = (item) => (item.last_run_at ? formatDate(item.last_run_at) : null);
+const latestStiffness = (item) => (item.latest_stiffness === null ? null : `${item.latest_stiffness}/10`);
 
 /** Unread messages and how long the client has waited for an answer, when either is so. */
 function threadLine(item, thread) {
