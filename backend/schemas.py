@@ -83,6 +83,18 @@ class OutSchema(BaseSchema, metaclass=_EveryFieldRequired):
     optional_fields: ClassVar[tuple[str, ...]] = ()
 
 
+class Derived(fields.Nested):
+    """A nested object worked out from the whole object by `find` (a query, say), and
+    documented in the spec like any `Nested` of that schema."""
+
+    def __init__(self, nested: Any, find: Any, **kwargs: Any) -> None:
+        super().__init__(nested, **kwargs)
+        self.find = find
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return self.find(obj)
+
+
 class AwareDateTime(fields.AwareDateTime):
     """ISO 8601 with an offset, normalised to UTC on the way in."""
 

@@ -24,31 +24,11 @@ from backend.auth.schemas import (
     SessionStateOut,
     UserOut,
 )
-from backend.consent import practitioner_for
 from backend.errors import NotFound, Unauthorized
 from backend.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")
-
-
-def user_view(user: User) -> dict[str, Any]:
-    practitioner = practitioner_for(user.id) if user.role == "runner" else None
-    return {
-        "id": user.id,
-        "email": user.email,
-        "display_name": user.display_name,
-        "role": user.role,
-        "units": user.units,
-        "body_weight_kg": user.body_weight,
-        "timezone": user.timezone,
-        "created_at": user.created_at,
-        "practitioner": (
-            {"id": practitioner.id, "display_name": practitioner.display_name}
-            if practitioner
-            else None
-        ),
-    }
 
 
 def _login_limit() -> str:
@@ -75,11 +55,11 @@ class Register(MethodView):
     @access("public")
     @blp.arguments(RegisterIn)
     @blp.response(201, UserOut)
-    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+    def post(self, data: dict[str, Any]) -> User:
         """Create an account and sign in"""
         user = service.register(data)
         service.start_session(user, remember=True)
-        return user_view(user)
+        return user
 
 
 @blp.route("/login")
@@ -100,7 +80,7 @@ class Login(MethodView):
         if two_step.second_step_needed(user):  # no session until the second factor
             return two_step.begin_sign_in(user, remember=data["remember"])
         service.start_session(user, remember=data["remember"])
-        return user_view(user)
+        return user
 
 
 @blp.route("/logout")
@@ -118,7 +98,7 @@ class Me(MethodView):
     @blp.response(200, UserOut)
     def get(self) -> dict[str, Any]:
         """The signed-in user"""
-        return user_view(current_user)
+        return current_user
 
 
 @blp.route("/session")
@@ -131,7 +111,7 @@ class SessionState(MethodView):
             # No token for a signed-out browser: making one would start a session cookie.
             return {"signed_in": False, "user": None, "csrf_token": None}
         # The token too, so the app's first screen needs no second request for it.
-        return {"signed_in": True, "user": user_view(current_user), "csrf_token": generate_csrf()}
+        return {"signed_in": True, "user": current_user, "csrf_token": generate_csrf()}
 
 
 @blp.route("/sessions")
@@ -183,6 +163,6 @@ class Profile(MethodView):
     @access("user")
     @me_blp.arguments(ProfilePatch)
     @me_blp.response(200, UserOut)
-    def patch(self, changes: dict[str, Any]) -> dict[str, Any]:
+    def patch(self, changes: dict[str, Any]) -> User:
         """Update display name, units, body weight or time zone"""
-        return user_view(service.update_profile(current_user, changes))
+        return service.update_profile(current_user, changes)

@@ -2,7 +2,8 @@ from marshmallow import fields, validate, validates
 
 from backend.auth.models import ROLES, UNITS
 from backend.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from backend.schemas import BaseSchema, OutSchema
+from backend.consent import practitioner_for
+from backend.schemas import BaseSchema, Derived, OutSchema
 
 _email = validate.And(
     validate.Email(error="Enter an email address like name@example.com."),
@@ -76,10 +77,14 @@ class UserOut(OutSchema):
     display_name = fields.String()
     role = fields.String(validate=validate.OneOf(ROLES))
     units = fields.String(validate=validate.OneOf(UNITS))
-    body_weight_kg = fields.Float(allow_none=True)
+    body_weight_kg = fields.Float(allow_none=True, attribute="body_weight")
     timezone = fields.String()
     created_at = fields.AwareDateTime(format="iso")
-    practitioner = fields.Nested(PractitionerRef, allow_none=True)
+    practitioner = Derived(
+        PractitionerRef,
+        lambda user: practitioner_for(user.id) if user.role == "runner" else None,
+        allow_none=True,
+    )
 
 
 class SessionStateOut(OutSchema):

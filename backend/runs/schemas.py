@@ -30,51 +30,48 @@ _STIFFNESS = validate.Range(min=0, max=10, error="Pick how stiff you feel, 0 to 
 _NUMBER: dict[str, str | list[Any] | dict[Any, Any]] = {"invalid": "Enter a number."}
 
 
-class _RunFields(BaseSchema):
-    started_at = AwareDateTime()
-    distance_km = fields.Float(
-        validate=_DISTANCE, allow_nan=False, metadata=_MORE_THAN_ZERO, error_messages=_NUMBER
-    )
-    duration_s = fields.Integer(validate=_DURATION, error_messages=_NUMBER)
-    surface = fields.String(validate=_SURFACE)
-    workout_type = fields.String(validate=_WORKOUT)
-    stiffness = fields.Integer(validate=_STIFFNESS, strict=True, error_messages=_NUMBER)
-    stiffness_areas = _subset(STIFFNESS_AREAS)
-    red_flags = _subset(RED_FLAGS)
-    notes = fields.String(
-        validate=validate.Length(max=2000, error="Keep the notes to 2000 characters.")
-    )
+def _run_fields(*, required: bool) -> dict[str, fields.Field]:
+    """A run's fields, once: a new run must give the core five, a correction any of them."""
+    return {
+        "started_at": AwareDateTime(),
+        "distance_km": fields.Float(
+            required=required,
+            validate=_DISTANCE,
+            allow_nan=False,
+            metadata=_MORE_THAN_ZERO,
+            error_messages={**_NUMBER, "required": "Enter how far you ran."},
+        ),
+        "duration_s": fields.Integer(
+            required=required,
+            validate=_DURATION,
+            error_messages={**_NUMBER, "required": "Enter how long it took."},
+        ),
+        "surface": fields.String(
+            required=required, validate=_SURFACE, error_messages={"required": "Pick a surface."}
+        ),
+        "workout_type": fields.String(
+            required=required,
+            validate=_WORKOUT,
+            error_messages={"required": "Pick the kind of run."},
+        ),
+        "stiffness": fields.Integer(
+            required=required,
+            validate=_STIFFNESS,
+            strict=True,
+            error_messages={**_NUMBER, "required": "Pick how stiff you feel, 0 to 10."},
+        ),
+        "stiffness_areas": _subset(STIFFNESS_AREAS),
+        "red_flags": _subset(RED_FLAGS),
+        "notes": fields.String(
+            validate=validate.Length(max=2000, error="Keep the notes to 2000 characters.")
+        ),
+    }
 
 
-class RunIn(_RunFields):
-    id = fields.UUID()
-    distance_km = fields.Float(
-        required=True,
-        validate=_DISTANCE,
-        allow_nan=False,
-        metadata=_MORE_THAN_ZERO,
-        error_messages={**_NUMBER, "required": "Enter how far you ran."},
-    )
-    duration_s = fields.Integer(
-        required=True,
-        validate=_DURATION,
-        error_messages={**_NUMBER, "required": "Enter how long it took."},
-    )
-    surface = fields.String(
-        required=True, validate=_SURFACE, error_messages={"required": "Pick a surface."}
-    )
-    workout_type = fields.String(
-        required=True, validate=_WORKOUT, error_messages={"required": "Pick the kind of run."}
-    )
-    stiffness = fields.Integer(
-        required=True,
-        validate=_STIFFNESS,
-        strict=True,
-        error_messages={**_NUMBER, "required": "Pick how stiff you feel, 0 to 10."},
-    )
+RunIn = BaseSchema.from_dict({"id": fields.UUID(), **_run_fields(required=True)}, name="RunIn")
 
 
-class RunPatch(_RunFields):
+class RunPatch(BaseSchema.from_dict(_run_fields(required=False))):  # type: ignore[misc]
     # A correction of the next-morning answer (null clears it); see docs/api.md.
     morning_stiffness = fields.Integer(
         validate=validate.Range(min=0, max=10), strict=True, allow_none=True

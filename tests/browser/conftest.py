@@ -128,6 +128,15 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second app with the demo accounts exactly as `make run` seeds them, for the
+    first-load measurements: no other test writes to it, so what they weigh is fixed."""
+    server = LiveServer(tmp_path_factory.mktemp("browser-app-seeded"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def short_csrf_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second app whose CSRF tokens expire after 3 seconds."""
     server = LiveServer(tmp_path_factory.mktemp("browser-app-csrf"), {"WTF_CSRF_TIME_LIMIT": "3"})

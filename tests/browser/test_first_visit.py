@@ -177,14 +177,14 @@ def first_visit(
         browser.close()
 
 
-def test_a_signed_out_first_visit_is_light_and_logs_no_error(playwright, base_url):
-    total, errors = first_visit(playwright, base_url, "Sign in")
+def test_a_signed_out_first_visit_is_light_and_logs_no_error(playwright, seeded_url):
+    total, errors = first_visit(playwright, seeded_url, "Sign in")
     assert errors == [], errors
     assert total <= SIGNED_OUT_BUDGET, f"{total} bytes > {SIGNED_OUT_BUDGET}"
 
 
-def test_a_signed_in_first_visit_is_light(playwright, base_url):
-    total, _ = first_visit(playwright, base_url, "Your routines", RUNNER)
+def test_a_signed_in_first_visit_is_light(playwright, seeded_url):
+    total, _ = first_visit(playwright, seeded_url, "Your routines", RUNNER)
     assert total <= SIGNED_IN_BUDGET, f"{total} bytes > {SIGNED_IN_BUDGET}"
 
 

@@ -44,8 +44,8 @@ def test_installability_errors_are_empty(playwright, base_url, tmp_path):
         ctx.close()
 
 
-def test_first_load_of_today_is_at_most_60_kb(browser, base_url, record_property):
-    ctx = browser.new_context(base_url=base_url, viewport=PHONE)
+def test_first_load_of_today_is_at_most_60_kb(browser, seeded_url, record_property):
+    ctx = browser.new_context(base_url=seeded_url, viewport=PHONE)
     try:
         sign_in_over_api(ctx, *RUNNER)
         page = ctx.new_page()

@@ -23,7 +23,7 @@ from backend.auth.mfa.schemas import (
     TotpSetupOut,
     TwoStepOut,
 )
-from backend.auth.routes import user_view
+from backend.auth.models import User
 from backend.auth.schemas import UserOut
 from backend.extensions import limiter
 
@@ -61,9 +61,9 @@ class SignInWithCode(MethodView):
     @sign_in_blp.arguments(CodeIn)
     @sign_in_blp.response(200, UserOut)
     @sign_in_blp.alt_response(401, description=_GONE)
-    def post(self, data: dict[str, str]) -> dict[str, Any]:
+    def post(self, data: dict[str, str]) -> User:
         """Finish signing in with an authenticator-app code or a recovery code"""
-        return user_view(service.sign_in_with_code(data["code"]))
+        return service.sign_in_with_code(data["code"])
 
 
 @sign_in_blp.route("/passkey/options")
@@ -86,9 +86,9 @@ class SignInWithPasskey(MethodView):
     @sign_in_blp.arguments(CredentialIn)
     @sign_in_blp.response(200, UserOut)
     @sign_in_blp.alt_response(401, description=_GONE)
-    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+    def post(self, data: dict[str, Any]) -> User:
         """Finish signing in with a passkey"""
-        return user_view(service.sign_in_with_passkey(data["credential"]))
+        return service.sign_in_with_passkey(data["credential"])
 
 
 # Settings (a signed-in practitioner)
