@@ -187,8 +187,17 @@ def send_due_checkins(now: datetime) -> int:
 
 def checkin_message(run: Run) -> dict[str, Any]:
     """The check-in as `notify()` takes it. The run id rides in the URL, which the
-    service worker reads to store a tapped answer on the right run."""
+    service worker reads to store a tapped answer on the right run. An imported run not
+    rated yet has no "same as after the run" to offer."""
     what = RUN_NOUNS.get(run.workout_type, "run")
+    answer = {"action": "open", "title": "Answer 0 to 10"}
+    if run.stiffness is None:
+        return {
+            "title": "How is your back this morning?",
+            "body": f"After yesterday's {what}, how does it feel now?",
+            "url": f"/?checkin={run.id}",
+            "actions": [answer],
+        }
     return {
         "title": "How is your back this morning?",
         "body": f"After yesterday's {what} you noted {run.stiffness}/10. How does it feel now?",
@@ -198,7 +207,7 @@ def checkin_message(run: Run) -> dict[str, Any]:
                 "action": f"morning:{run.stiffness}",
                 "title": f"Same as after the run ({run.stiffness}/10)",
             },
-            {"action": "open", "title": "Answer 0 to 10"},
+            answer,
         ],
     }
 

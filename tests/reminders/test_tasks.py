@@ -124,6 +124,19 @@ class TestCheckInJob:
         actions = sql(lambda s: s.scalar(select(Notification.actions)))
         assert actions[0] == {"action": "morning:6", "title": "Same as after the run (6/10)"}
 
+    def test_an_imported_run_not_rated_yet_is_asked_about_without_a_score(
+        self, app, sql, make_user
+    ):
+        runner = make_user(role="runner", timezone="UTC")
+        set_times(sql, runner.id, checkin_time=time(7, 0))
+        store_runs(sql, runner.id, [{"day": date(2026, 6, 1), "stiffness": None}])
+        sent = tick_through(app, datetime(2026, 6, 2, 6, 0, tzinfo=UTC), 3, send_due_checkins)
+        assert sum(sent) == 1
+        [(_, body, _, _)] = told(sql, "morning_checkin")
+        assert body == "After yesterday's easy run, how does it feel now?"
+        actions = sql(lambda s: s.scalar(select(Notification.actions)))
+        assert actions == [{"action": "open", "title": "Answer 0 to 10"}]
+
     def test_no_run_or_an_answered_run_means_no_check_in(self, app, sql, make_user):
         runner = make_user(role="runner", timezone="UTC")
         store_runs(

@@ -5,6 +5,7 @@
 import { chips, checkedValue, h, notice } from "../dom.js";
 import { formatDistance } from "../format.js";
 import * as outbox from "../outbox.js";
+import { RUN_NOUNS } from "../vocab.js";
 
 const COURSE_TEXT = {
   passing:
@@ -17,19 +18,11 @@ export function morningPath(runId) {
   return `/runs/${runId}/morning`;
 }
 
-const RUN_NOUN = {
-  easy: "easy run",
-  long: "long run",
-  tempo: "tempo run",
-  intervals: "interval session",
-  hills: "hill workout",
-  race: "race",
-  walk: "walk",
-};
-
 function afterText(run, user) {
-  const what = RUN_NOUN[run.workout_type] || "run";
-  return `After yesterday's ${formatDistance(run.distance_km, user)} ${what} you noted ${run.stiffness}/10.`;
+  const what = RUN_NOUNS[run.workout_type] || "run";
+  const after = `After yesterday's ${formatDistance(run.distance_km, user)} ${what}`;
+  // An imported run may not be rated yet: there is no after-run score to remind of.
+  return run.stiffness === null ? `${after}.` : `${after} you noted ${run.stiffness}/10.`;
 }
 
 function thanks(run, result) {
