@@ -3,7 +3,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from backend.auth.schemas import PractitionerRef
-from backend.links import public_url
+from backend.links import absolute
 from backend.pagination import PageArgs, page_schema
 from backend.practice.models import ALERT_KINDS, ALERT_LEVELS
 from backend.progress.schemas import TrendOut
@@ -18,7 +18,7 @@ class InviteOut(OutSchema):
     expires_at = fields.AwareDateTime(format="iso", allow_none=True)
 
     def _url(self, invite: Any) -> str:
-        return f"{public_url()}/join?code={invite.code}"
+        return absolute(f"join?code={invite.code}")
 
 
 class JoinIn(BaseSchema):

@@ -44,6 +44,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+# Every live server and browser context a test opened, so a failure can say what the
+# pages showed and what the servers logged, not only which wait ran out.
+_SERVERS: list[LiveServer] = []
+_CONTEXTS: list[BrowserContext] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call" and report.failed and _CONTEXTS:
+        report.sections.append(("what the browser showed", _pages_state()))
+        report.sections.append(("what the servers logged last", _servers_tail()))
+
+
+def _pages_state() -> str:
+    lines = []
+    for ctx in _CONTEXTS:
+        for page in ctx.pages:
+            try:
+                text = page.evaluate("() => document.body ? document.body.innerText : ''")
+            except Exception as exc:  # a closed page is worth a line too
+                text = f"(unreadable: {exc})"
+            lines.append(f"--- {page.url}\n{text[:2000]}")
+    return "\n".join(lines) or "(no page open)"
+
+
+def _servers_tail(lines: int = 25) -> str:
+    out = []
+    for server in _SERVERS:
+        server.log.flush()
+        logged = Path(server.log.name).read_text(errors="replace").splitlines()
+        out.append(f"--- {server.url}\n" + "\n".join(logged[-lines:]))
+    return "\n".join(out)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -87,6 +123,7 @@ class LiveServer:
             stderr=subprocess.STDOUT,
         )
         self._wait()
+        _SERVERS.append(self)
 
     def _flask(self, args: list[str]) -> None:
         subprocess.run(
@@ -112,6 +149,7 @@ class LiveServer:
         raise RuntimeError("the app did not answer /healthz within 120 s")
 
     def stop(self) -> None:
+        _SERVERS.remove(self)
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
@@ -180,10 +218,12 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
 
         ctx.on("page", watch)
         made.append(ctx)
+        _CONTEXTS.append(ctx)
         return ctx
 
     yield make
     for ctx in made:
+        _CONTEXTS.remove(ctx)
         ctx.close()
     assert not problems, problems
 
@@ -258,7 +298,10 @@ def log_run(
     for flag in flags:
         page.get_by_label(flag).check()
     page.get_by_role("button", name="Save run").click()
-    page.get_by_role("heading", name="Run saved").wait_for()
+    saved = page.get_by_role("heading", name="Run saved")
+    refused = page.locator(".form-summary .notice")
+    saved.or_(refused).first.wait_for()
+    assert saved.is_visible(), f"the run was not saved: {refused.inner_text()}"
 
 
 def sw_list(name: str) -> list[str]:

@@ -5,10 +5,7 @@ import { formatDate, formatDateTime, plural, trendText } from "../format.js";
 export const title = "Clients";
 
 // A roster item as the API sends it (RosterItem in backend/practice/schemas.py).
-const reasonsOf = (item) => item.reasons;
-const needsAttention = (item) => item.needs_attention;
 const trendOf = (item) => trendText(item.trend_14d).toLowerCase();
-const alertsOf = (item) => item.open_alerts.count;
 
 function adherenceOf(item) {
   const { rate } = item.adherence_14d;
@@ -34,9 +31,8 @@ function threadLine(item, thread) {
 }
 
 function clientCard(item, thread) {
-  const reasons = reasonsOf(item);
-  const attention = needsAttention(item);
-  const alerts = alertsOf(item);
+  const { reasons, needs_attention: attention } = item;
+  const alerts = item.open_alerts.count;
   const facts = [
     ["Last run", lastRunOf(item) || "none yet"],
     ["Latest stiffness", latestStiffness(item) || "–"],
@@ -81,13 +77,13 @@ export function matches(item, query) {
 /** Search and the "needs attention" filter; calls `apply` with the visible items. */
 function filters(items, apply) {
   const search = h("input", { type: "search", id: "roster-search", name: "q", autocomplete: "off", placeholder: "Name or email" });
-  const flagged = items.filter(needsAttention).length;
+  const flagged = items.filter((it) => it.needs_attention).length;
   const all = h("button", { type: "button", "aria-pressed": "true" }, `All (${items.length})`);
   const attention = h("button", { type: "button", "aria-pressed": "false" }, `Needs attention (${flagged})`);
   const count = h("p", { class: "muted", role: "status" });
   let onlyAttention = false;
   const update = () => {
-    const shown = items.filter((it) => (!onlyAttention || needsAttention(it)) && matches(it, search.value));
+    const shown = items.filter((it) => (!onlyAttention || it.needs_attention) && matches(it, search.value));
     count.textContent = shown.length === items.length ? plural(items.length, "client") : `Showing ${shown.length} of ${plural(items.length, "client")}`;
     apply(shown);
   };
