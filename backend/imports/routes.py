@@ -12,6 +12,7 @@ from backend.access import access
 from backend.extensions import db, limiter
 from backend.imports import service
 from backend.imports.jobs import enqueue_import
+from backend.imports.models import Import
 from backend.imports.schemas import ImportIn, ImportOut
 
 blp = Blueprint(
@@ -51,13 +52,13 @@ class Imports(MethodView):
         db.session.expire_all()
         upload = service.get_import(current_user, upload.id)
         location = url_for("imports.ImportItem", import_id=upload.id)
-        return service.present(upload), 202, {"Location": location}
+        return upload, 202, {"Location": location}
 
 
 @blp.route("/<uuid:import_id>")
 class ImportItem(MethodView):
     @access("runner")
     @blp.response(200, ImportOut)
-    def get(self, import_id: uuid.UUID) -> dict[str, Any]:
+    def get(self, import_id: uuid.UUID) -> Import:
         """Progress of one of my imports, with what became of each file"""
-        return service.present(service.get_import(current_user, import_id))
+        return service.get_import(current_user, import_id)

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -104,31 +103,6 @@ def get_import(user: User, import_id: uuid.UUID) -> Import:
     if upload is None:
         raise NotFound("No such import.")
     return upload
-
-
-def present(upload: Import) -> dict[str, Any]:
-    counts: dict[str, int] = {}
-    for f in upload.files:
-        counts[f.outcome] = counts.get(f.outcome, 0) + 1
-    return {
-        "id": upload.id,
-        "status": upload.status,
-        "total": upload.total,
-        "processed": upload.processed,
-        "counts": counts,
-        "message": upload.message or None,
-        "created_at": upload.created_at,
-        "finished_at": upload.finished_at,
-        "files": [
-            {
-                "name": f.name,
-                "outcome": f.outcome,
-                "reason": f.reason or None,
-                "run_id": f.run_id,
-            }
-            for f in upload.files
-        ],
-    }
 
 
 # ---- the job -----------------------------------------------------------------------

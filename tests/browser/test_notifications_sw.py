@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_json, sign_up, unique_email, wait_for_service_worker
+from tests.browser.conftest import (
+    LAPTOP,
+    PHONE,
+    api_json,
+    sign_up,
+    unique_email,
+    wait_for_service_worker,
+)
+from tests.browser.views import hilly_gpx
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +95,30 @@ def test_the_check_in_card_stores_the_answer_once(new_context, base_url):
     page.wait_for_load_state("networkidle")
     expect(page.locator("form.morning-card")).to_have_count(0)
     assert the_run(page, run["id"])["morning_at"] == stored["morning_at"]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390x844", "1280x800"])
+def test_an_imported_run_not_rated_yet_is_asked_about_without_a_score(
+    new_context, base_url, viewport
+):
+    page = new_context(base_url, viewport).new_page()
+    sign_up(page, "Morning Import", unique_email(), "a long test password 7")
+    page.goto("/settings/import")
+    page.get_by_role("button", name="Import").wait_for()
+    page.set_input_files("#import-files", files=[hilly_gpx(days_ago=1)])
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Done: 1 run imported")).to_be_visible(timeout=30_000)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    card = page.locator("form.morning-card")
+    expect(card.get_by_role("heading", name="How is your back this morning?")).to_be_visible()
+    # No after-run score to quote: the card says which run and asks, nothing more.
+    expect(card).to_contain_text(re.compile(r"After yesterday's [\d.]+ km run\."))
+    expect(card).not_to_contain_text("null")
+    expect(card).not_to_contain_text("noted")
+    answer(page, 3)
+    expect(card.get_by_text("Saved: 3/10 this morning.")).to_be_visible()
+    [run] = api_json(page, "/api/v1/runs")["items"]
+    assert (run["stiffness"], run["morning_stiffness"]) == (None, 3)
 
 
 def test_the_check_in_card_works_offline_and_is_sent_once(new_context, base_url):

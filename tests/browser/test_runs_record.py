@@ -120,8 +120,11 @@ def test_the_list_pages_with_the_api_cursor(new_context, base_url):
     expect(page.get_by_role("button", name="Show older runs")).to_be_hidden()
 
 
-def test_offline_edit_and_delete_go_through_the_outbox_once(new_context, base_url):
-    ctx = new_context(base_url, PHONE)
+@SIZES
+def test_offline_edit_and_delete_go_through_the_outbox_once(
+    new_context, base_url, viewport, scheme
+):
+    ctx = new_context(base_url, viewport, color_scheme=scheme)
     page = ctx.new_page()
     sign_up(page, "Offline Record", unique_email(), "a long test password 20")
     wait_for_service_worker(page)
@@ -181,8 +184,9 @@ def test_offline_edit_and_delete_go_through_the_outbox_once(new_context, base_ur
     expect(page.get_by_role("alert").filter(has_text="was not accepted")).to_have_count(0)
 
 
-def test_a_refused_edit_is_shown(new_context, base_url):
-    ctx = new_context(base_url, PHONE)
+@SIZES
+def test_a_refused_edit_is_shown(new_context, base_url, viewport, scheme):
+    ctx = new_context(base_url, viewport, color_scheme=scheme)
     page = ctx.new_page()
     sign_up(page, "Refused Edit", unique_email(), "a long test password 21")
     log_run(page, distance="5", duration="30:00", stiffness=3)
