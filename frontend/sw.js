@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "989b9fd40b40";
+const VERSION = "fa5791603610";
 const PRECACHE = [
   "/",
   "/css/app.css",

@@ -49,3 +49,10 @@ def test_runner_imports_rates_and_sees_terrain(new_context, base_url):
     expect(triggers).to_contain_text(re.compile(r"Runs on hilly ground: (clearly|possibly) more"))
     expect(triggers).to_contain_text("4 runs")
     expect(page.locator("table.runs")).to_contain_text("Hilly ·")
+
+    # A run's own page shows the ground its track was read as.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Runs").click()
+    hilly = page.locator(".run-item").filter(has_text="7/10").first
+    hilly.get_by_role("link").click()
+    terrain = page.locator("dl.facts dt:text-is('Terrain') + dd")
+    expect(terrain).to_have_text(re.compile(r"^Hilly · \d+ m/km, \d+ % uphill$"))

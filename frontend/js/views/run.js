@@ -16,6 +16,7 @@ import {
   labelOf,
 } from "../format.js";
 import * as outbox from "../outbox.js";
+import { terrainCell } from "./parts.js";
 import { readRunForm, runForm, snapshot } from "./runform.js";
 import { adviceOf, estimateCard, formatPace } from "./runparts.js";
 import { FLASH, takeFlash, waitingForRuns, withChanges } from "./runs.js";
@@ -58,6 +59,12 @@ function facts(run, user) {
     ],
     ["Warning signs", (run.red_flags || []).map((f) => labelOf(RED_FLAGS, f)).join("; ") || "None"],
   ];
+  // What a watch file adds: the ground read from its track, and the cadence it recorded.
+  const track = [];
+  if (run.terrain) track.push(["Terrain", terrainCell(run, user)]);
+  if (run.avg_cadence_spm)
+    track.push(["Cadence", `${Math.round(run.avg_cadence_spm)} steps a minute`]);
+  rows.splice(6, 0, ...track);
   if (run.notes) rows.push(["Notes", run.notes]);
   return h(
     "dl",
