@@ -29,10 +29,12 @@ export async function render(root, ctx) {
     dispose = null;
     body.replaceChildren(h("p", { class: "loading" }, "Loading…"));
     const q = rangeQuery(days, ctx.user && ctx.user.timezone);
-    const [progress, runs, outcomes] = await Promise.all([
+    // The chart's module comes with the data, so the chart is laid out with the rest.
+    const [progress, runs, outcomes, { stiffnessChart }] = await Promise.all([
       api.get("/progress", q),
       api.all("/runs", q),
       api.get("/me/outcomes").catch(() => ({ instruments: [] })),
+      import("../chart.js"),
     ]);
     if (!ctx.isCurrent()) return;
     body.replaceChildren(summaryCards(progress));
@@ -54,8 +56,7 @@ export async function render(root, ctx) {
           )
         : null,
     );
-    const { stiffnessChart } = await import("../chart.js");
-    if (!ctx.isCurrent()) return;
+    // Laid out at once (the plot's box keeps its height until uPlot draws in it).
     dispose = await stiffnessChart(chartBox, runs, { user: ctx.user });
   }
 

@@ -8,68 +8,54 @@ export const title = "Today";
 
 export async function render(root, ctx) {
   const today = isoDate(new Date(), ctx.user.timezone);
-  const heading = h("h1", {}, "Today");
-  const list = h("ul", { class: "routine-list", "aria-label": "Routines for today" });
-  const mornings = h("div", { class: "mornings" });
-  const section = h(
-    "section",
-    {},
-    h("div", { class: "view-head" }, heading, h("p", { class: "muted" }, formatDate(today, { weekday: "long", day: "numeric", month: "long" }))),
-    mornings,
-    h(
-      "div",
-      { class: "card quick" },
-      h("p", {}, "Just back from a run? Log it while you remember how your back feels."),
-      h("a", { href: "/log", class: "btn btn-primary" }, "Log a run"),
-    ),
-    h("h2", {}, "Your routines"),
-    list,
-  );
-  root.append(section);
-  // Due questionnaires get their own card above the routines once known.
-  const dueSlot = h("div", {});
-  section.querySelector(".quick").after(dueSlot);
-  // Optional cards: their module loads only when the API has something to show.
-  dueItems(ctx.user, today).then(async (items) => {
-    if (!items.length) return;
-    const { dueCard } = await import("./duecard.js");
-    if (ctx.isCurrent()) dueSlot.replaceWith(dueCard(items));
-  });
-  awaitingStiffness().then(async (runs) => {
-    if (!runs.length) return;
-    const { importedPrompt } = await import("./imported.js");
-    if (ctx.isCurrent()) section.querySelector(".quick").after(importedPrompt(runs, ctx));
-  });
-
-  const [data, pending, cards] = await Promise.all([
+  // Everything Today shows is gathered first and drawn at once, so no card pushes the
+  // others down as it arrives. The optional cards' modules load only when needed.
+  const [data, pending, mornings, imported, due] = await Promise.all([
     api.get("/today", { date: today }),
     outbox.pending(ctx.user.id),
-    morningRuns(today, ctx).then(async (runs) => {
-      if (!runs.length) return [];
-      const { morningCards } = await import("./morning.js");
-      return morningCards(runs, ctx);
-    }).catch(() => []),
+    morningRuns(today, ctx)
+      .then(async (runs) => (runs.length ? (await import("./morning.js")).morningCards(runs, ctx) : []))
+      .catch(() => []),
+    awaitingStiffness()
+      .then(async (runs) => (runs.length ? (await import("./imported.js")).importedPrompt(runs, ctx) : null))
+      .catch(() => null),
+    dueItems(ctx.user, today)
+      .then(async (items) => (items.length ? (await import("./duecard.js")).dueCard(items) : null))
+      .catch(() => null),
   ]);
   if (!ctx.isCurrent()) return;
-  mornings.replaceChildren(...cards);
   const waitingDone = new Set(
     pending.filter((p) => p.kind === "session" && p.meta && p.meta.local_date === today).map((p) => p.body.routine_id),
   );
-
   const items = data.items || [];
-  if (!items.length) {
-    list.replaceWith(
-      h("p", { class: "card" }, "Nothing is planned for today. Rest is part of training too — or pick any routine below."),
-    );
+  const list = items.length
+    ? h("ul", { class: "routine-list", "aria-label": "Routines for today" }, items.map((item) => routineCard(item, waitingDone)))
+    : h("p", { class: "card" }, "Nothing is planned for today. Rest is part of training too — or pick any routine below.");
+  root.append(
+    h(
+      "section",
+      {},
+      h("div", { class: "view-head" }, h("h1", {}, "Today"), h("p", { class: "muted" }, formatDate(today, { weekday: "long", day: "numeric", month: "long" }))),
+      h("div", { class: "mornings" }, mornings),
+      h(
+        "div",
+        { class: "card quick" },
+        h("p", {}, "Just back from a run? Log it while you remember how your back feels."),
+        h("a", { href: "/log", class: "btn btn-primary" }, "Log a run"),
+      ),
+      imported,
+      due,
+      h("h2", {}, "Your routines"),
+      list,
+      allRoutines(),
+      helpCard(),
+    ),
+  );
+  // Keep each routine for use with no signal (the worker keeps it; before it controls
+  // the page, app.js's warm-up reads them all once it does).
+  if (navigator.serviceWorker?.controller) {
+    for (const item of items) api.get(`/routines/${item.routine.id}`).catch(() => {});
   }
-  for (const item of items) {
-    list.appendChild(routineCard(item, waitingDone));
-    // Keep each routine for use with no signal (the worker keeps it; before it controls
-    // the page, app.js's warm-up reads them all once it does).
-    const id = item.routine.id;
-    if (navigator.serviceWorker?.controller) api.get(`/routines/${id}`).catch(() => {});
-  }
-  section.append(allRoutines(), helpCard());
 }
 
 function routineCard(item, waitingDone) {
