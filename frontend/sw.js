@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "08785b264cef";
+const VERSION = "ed19ae7df046";
 const PRECACHE = [
   "/",
   "/css/app.css",

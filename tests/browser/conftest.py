@@ -35,6 +35,11 @@ RUNNER = ("runner@demo.limber.test", "limber-demo-runner")
 COACH = ("coach@demo.limber.test", "limber-demo-coach")
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
+# A runner's screens at both sizes; the second form also switches light and dark.
+RUNNER_SIZES = pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390x844", "1280x800"])
+SIZES_AND_SCHEMES = pytest.mark.parametrize(
+    "viewport, scheme", [(PHONE, "light"), (LAPTOP, "dark")], ids=["390x844-light", "1280x800-dark"]
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

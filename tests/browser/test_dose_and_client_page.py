@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     LAPTOP,
     PHONE,
     ROOT,
+    RUNNER_SIZES,
     log_run,
     sign_in,
     sign_up,
@@ -28,7 +29,6 @@ from tests.browser.test_accessibility import axe_violations
 pytestmark = pytest.mark.browser
 
 TABLET = {"width": 820, "height": 1180}
-RUNNER_SIZES = pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390x844", "1280x800"])
 PRACTITIONER_SIZES = pytest.mark.parametrize(
     "size", [PHONE, LAPTOP, TABLET], ids=["390x844", "1280x800", "820x1180"]
 )

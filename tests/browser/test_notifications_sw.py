@@ -12,8 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
-    LAPTOP,
-    PHONE,
+    RUNNER_SIZES,
     api_json,
     sign_up,
     unique_email,
@@ -97,11 +96,9 @@ def test_the_check_in_card_stores_the_answer_once(new_context, base_url):
     assert the_run(page, run["id"])["morning_at"] == stored["morning_at"]
 
 
-@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390x844", "1280x800"])
-def test_an_imported_run_not_rated_yet_is_asked_about_without_a_score(
-    new_context, base_url, viewport
-):
-    page = new_context(base_url, viewport).new_page()
+@RUNNER_SIZES
+def test_an_imported_run_not_rated_yet_is_asked_about_without_a_score(new_context, base_url, size):
+    page = new_context(base_url, size).new_page()
     sign_up(page, "Morning Import", unique_email(), "a long test password 7")
     page.goto("/settings/import")
     page.get_by_role("button", name="Import").wait_for()

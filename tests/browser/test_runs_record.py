@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
-    LAPTOP,
     PHONE,
+    SIZES_AND_SCHEMES,
     api_json,
     fill_duration,
     log_run,
@@ -21,10 +21,6 @@ from tests.browser.conftest import (
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
-
-SIZES = pytest.mark.parametrize(
-    "viewport, scheme", [(PHONE, "light"), (LAPTOP, "dark")], ids=["390x844-light", "1280x800-dark"]
-)
 
 
 def open_runs(page: Page) -> None:
@@ -37,7 +33,7 @@ def no_axe_problems(page: Page) -> None:
     assert axe_violations(page) == []
 
 
-@SIZES
+@SIZES_AND_SCHEMES
 def test_list_detail_edit_and_delete(new_context, base_url, viewport, scheme):
     ctx = new_context(base_url, viewport, bypass_csp=True, color_scheme=scheme)
     page = ctx.new_page()
@@ -120,7 +116,7 @@ def test_the_list_pages_with_the_api_cursor(new_context, base_url):
     expect(page.get_by_role("button", name="Show older runs")).to_be_hidden()
 
 
-@SIZES
+@SIZES_AND_SCHEMES
 def test_offline_edit_and_delete_go_through_the_outbox_once(
     new_context, base_url, viewport, scheme
 ):
@@ -184,7 +180,7 @@ def test_offline_edit_and_delete_go_through_the_outbox_once(
     expect(page.get_by_role("alert").filter(has_text="was not accepted")).to_have_count(0)
 
 
-@SIZES
+@SIZES_AND_SCHEMES
 def test_a_refused_edit_is_shown(new_context, base_url, viewport, scheme):
     ctx = new_context(base_url, viewport, color_scheme=scheme)
     page = ctx.new_page()

@@ -6,14 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LAPTOP, PHONE, api_json, log_run, sign_up, unique_email
+from tests.browser.conftest import SIZES_AND_SCHEMES, api_json, log_run, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize(
-    "viewport, scheme", [(PHONE, "light"), (LAPTOP, "dark")], ids=["390x844-light", "1280x800-dark"]
-)
+@SIZES_AND_SCHEMES
 def test_the_weight_field_follows_the_units_chosen(new_context, base_url, viewport, scheme):
     page = new_context(base_url, viewport, color_scheme=scheme).new_page()
     sign_up(page, "Units Switch", unique_email(), "a long test password 23")

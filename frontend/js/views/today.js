@@ -13,15 +13,9 @@ export async function render(root, ctx) {
   const [data, pending, mornings, imported, due] = await Promise.all([
     api.get("/today", { date: today }),
     outbox.pending(ctx.user.id),
-    morningRuns(today, ctx)
-      .then(async (runs) => (runs.length ? (await import("./morning.js")).morningCards(runs, ctx) : []))
-      .catch(() => []),
-    awaitingStiffness()
-      .then(async (runs) => (runs.length ? (await import("./imported.js")).importedPrompt(runs, ctx) : null))
-      .catch(() => null),
-    dueItems(ctx.user, today)
-      .then(async (items) => (items.length ? (await import("./duecard.js")).dueCard(items) : null))
-      .catch(() => null),
+    cardFor(morningRuns(today, ctx), async (runs) => (await import("./morning.js")).morningCards(runs, ctx), []),
+    cardFor(awaitingStiffness(), async (runs) => (await import("./imported.js")).importedPrompt(runs, ctx)),
+    cardFor(dueItems(ctx.user, today), async (items) => (await import("./duecard.js")).dueCard(items)),
   ]);
   if (!ctx.isCurrent()) return;
   const waitingDone = new Set(
@@ -55,6 +49,17 @@ export async function render(root, ctx) {
   // the page, app.js's warm-up reads them all once it does).
   if (navigator.serviceWorker?.controller) {
     for (const item of items) api.get(`/routines/${item.routine.id}`).catch(() => {});
+  }
+}
+
+/** An optional card: built by `make` (whose module loads only then) when `found` lists
+ *  something, else `none`; a failure costs the card, not the view. */
+async function cardFor(found, make, none = null) {
+  try {
+    const list = await found;
+    return list.length ? await make(list) : none;
+  } catch {
+    return none;
   }
 }
 
