@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "ed19ae7df046";
+const VERSION = "03f3ba7a3830";
 const PRECACHE = [
   "/",
   "/css/app.css",
@@ -22,6 +22,7 @@ const PRECACHE = [
   "/js/chrome.js",
   "/js/dom.js",
   "/js/format.js",
+  "/js/formerrors.js",
   "/js/outbox.js",
   "/js/passkeys.js",
   "/js/router.js",
@@ -65,7 +66,6 @@ const LATER = [
   "/img/ui/settings.svg",
   "/img/ui/today.svg",
   "/js/chart.js",
-  "/js/formerrors.js",
   "/js/views/calendarfeed.js",
   "/js/views/client.js",
   "/js/views/clientdata.js",

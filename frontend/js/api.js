@@ -28,14 +28,19 @@ export class ApiError extends Error {
   }
 }
 
+// Every message under one field, however deep its schema nests them (quiet_hours.end).
+function leaves(value) {
+  if (Array.isArray(value)) return value.flatMap(leaves);
+  if (value && typeof value === "object") return Object.values(value).flatMap(leaves);
+  return [String(value)];
+}
+
 function flattenFieldErrors(errors) {
   const out = {};
   if (!errors || typeof errors !== "object") return out;
   for (const location of Object.values(errors)) {
     if (location && typeof location === "object" && !Array.isArray(location)) {
-      for (const [name, msgs] of Object.entries(location)) {
-        out[name] = Array.isArray(msgs) ? msgs.map(String) : [JSON.stringify(msgs)];
-      }
+      for (const [name, msgs] of Object.entries(location)) out[name] = leaves(msgs);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 // Form errors said once and plainly: each field's message next to it, a summary above
 // the form, and marshmallow's stock wording put in plain words. Loaded with the forms.
-import { h, markFields, notice } from "./dom.js";
+import { h, notice, uid } from "./dom.js";
 
 // Field names the API speaks, as the forms label them (a refusal shown away from its form).
 const FIELD_LABELS = {
@@ -46,6 +46,69 @@ export function plainMessage(text) {
     if (m) return typeof out === "function" ? out(m) : out;
   }
   return t;
+}
+
+/** The box above a form where showErrors writes its summary (and showSaved its thanks). */
+export const summaryBox = () => h("div", { class: "form-summary", tabindex: "-1" });
+
+/** A refusal to show: the error itself, or, offline, what the action needs. */
+export const offlineOr = (err, needs) =>
+  err.offline ? { message: `You're offline. ${needs}` } : err;
+
+/** Says on the summary box that the form was saved, and clears any earlier marks. */
+export function showSaved(form, summary, text) {
+  showErrors(form, summary, null);
+  summary.appendChild(notice("success", text));
+}
+
+function fieldTarget(form, name) {
+  const el = form.querySelector(`[data-field="${name}"], [name="${name}"]`);
+  if (!el) return null;
+  const box = el.matches("fieldset") ? el : el.closest(".field, fieldset") || el.parentElement;
+  const input = el.matches("input, select, textarea")
+    ? el
+    : box.querySelector("input, select, textarea");
+  return { box, input };
+}
+
+// {first, placed, unplaced}: the first input marked, the fields marked, and the
+// messages naming no field on this form (showErrors puts those in its summary).
+function markFields(form, err, plain = String) {
+  form.querySelectorAll(".field-error").forEach((e) => e.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+  form.querySelectorAll("[data-plain-describedby]").forEach((e) => {
+    if (e.dataset.plainDescribedby) e.setAttribute("aria-describedby", e.dataset.plainDescribedby);
+    else e.removeAttribute("aria-describedby");
+    delete e.dataset.plainDescribedby;
+  });
+  const fields = err && err.fields ? err.fields : {};
+  const placed = [];
+  const unplaced = [];
+  for (const [name, msgs] of Object.entries(fields)) {
+    const text = [].concat(msgs).map(plain).join(" ");
+    const target = fieldTarget(form, name);
+    if (!target) {
+      unplaced.push(text);
+      continue;
+    }
+    // A screen reader hears the message with the field, not only the red text.
+    const errorId = uid("err");
+    target.box.appendChild(h("p", { class: "field-error", id: errorId }, text));
+    target.box.querySelectorAll("input, select, textarea").forEach((i) => {
+      if (i.type === "checkbox" || i.type === "radio") return;
+      i.setAttribute("aria-invalid", "true");
+      const before = i.getAttribute("aria-describedby") || "";
+      i.dataset.plainDescribedby = before;
+      i.setAttribute("aria-describedby", `${before} ${errorId}`.trim());
+    });
+    placed.push({ name, input: target.input, box: target.box });
+  }
+  // In the order the form asks, whatever order the server named them in.
+  placed.sort((a, b) =>
+    a.box.compareDocumentPosition(b.box) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+  );
+  const first = placed.length ? placed[0].input : null;
+  return { first, placed, unplaced };
 }
 
 function labelFor(box) {

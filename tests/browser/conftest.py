@@ -40,6 +40,11 @@ RUNNER_SIZES = pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390x844", 
 SIZES_AND_SCHEMES = pytest.mark.parametrize(
     "viewport, scheme", [(PHONE, "light"), (LAPTOP, "dark")], ids=["390x844-light", "1280x800-dark"]
 )
+# The practitioner works on a laptop or a tablet as often as on a phone.
+TABLET = {"width": 820, "height": 1180}
+PRACTITIONER_SIZES = pytest.mark.parametrize(
+    "size", [PHONE, LAPTOP, TABLET], ids=["390x844", "1280x800", "820x1180"]
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
     COACH,
-    LAPTOP,
     PHONE,
+    PRACTITIONER_SIZES,
     ROOT,
     RUNNER_SIZES,
     log_run,
@@ -27,11 +27,6 @@ from tests.browser.conftest import (
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
-
-TABLET = {"width": 820, "height": 1180}
-PRACTITIONER_SIZES = pytest.mark.parametrize(
-    "size", [PHONE, LAPTOP, TABLET], ids=["390x844", "1280x800", "820x1180"]
-)
 
 # Counts beeps and buzzes instead of making them.
 SOUND_SPY = """

@@ -68,7 +68,7 @@ def test_notification_times_are_saved_and_bad_ones_refused(new_context, base_url
     section.get_by_label("Reminder time").fill("07:45")
     section.get_by_label("Quiet from").fill("22:00")
     section.get_by_role("button", name="Save notification settings").click()
-    # Quiet hours need both ends: the server names the field and keeps what it had.
+    # Quiet hours need both ends: the form says so and nothing is saved.
     expect(section.get_by_role("alert")).to_be_visible()
     section.get_by_label("Quiet until").fill("06:30")
     section.get_by_role("group", name="Routine reminders").get_by_text("Email").click()

@@ -1,6 +1,7 @@
 // One client: alerts, charts, triggers, load, adherence, runs, assignments, notes.
 import { api } from "../api.js";
-import { chips, checkedValues, field, formErrors, h, notice } from "../dom.js";
+import { chips, checkedValues, field, h, notice } from "../dom.js";
+import { offlineOr, showErrors, summaryBox } from "../formerrors.js";
 import { WEEKDAYS, formatDate, formatDateTime, isoDate } from "../format.js";
 import { clientName, loadClient, notShared } from "./clientdata.js";
 import { chartLines, outcomesSection, scheduleForm, weeklyOutcomes } from "./outcomes.js";
@@ -95,11 +96,11 @@ function assignmentsSection(clientId, assignments, routines, onChange) {
   const today = isoDate();
   const starts = field("Starts on", { type: "date", name: "starts_on", value: today, required: true });
   const ends = field("Ends on (optional)", { type: "date", name: "ends_on" });
-  const msg = h("div", { class: "form-message" });
-  const form = h("form", { class: "form no-print", novalidate: true }, h("h3", {}, "Assign a routine"), routineSel.wrap, days, h("div", { class: "grid-2" }, starts.wrap, ends.wrap), msg, h("button", { type: "submit", class: "btn btn-primary" }, "Assign"));
+  const summary = summaryBox();
+  const form = h("form", { class: "form no-print", novalidate: true }, h("h3", {}, "Assign a routine"), summary, routineSel.wrap, days, h("div", { class: "grid-2" }, starts.wrap, ends.wrap), h("button", { type: "submit", class: "btn btn-primary" }, "Assign"));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, summary, null);
     const body = {
       routine_id: routineSel.input.value,
       weekdays: checkedValues(form, "weekdays").map(Number),
@@ -107,15 +108,14 @@ function assignmentsSection(clientId, assignments, routines, onChange) {
     };
     if (ends.input.value) body.ends_on = ends.input.value;
     if (!body.weekdays.length) {
-      formErrors(form, { fields: { weekdays: ["Pick at least one day."] } });
+      showErrors(form, summary, { fields: { weekdays: ["Pick at least one day."] } });
       return;
     }
     try {
       await api.post(`/clients/${clientId}/assignments`, body);
       onChange();
     } catch (err) {
-      formErrors(form, err);
-      msg.appendChild(notice("error", err.message));
+      showErrors(form, summary, offlineOr(err, "Assigning needs a connection."), "Not assigned");
     }
   });
   box.append(form);
@@ -134,19 +134,21 @@ async function notesSection(clientId) {
     box.append(h("p", { class: "muted" }, err.message));
   }
   const text = field("New note", { tag: "textarea", name: "body", rows: 3, maxlength: 5000 });
-  const msg = h("div", { class: "form-message" });
-  const form = h("form", { class: "form", novalidate: true }, text.wrap, msg, h("button", { type: "submit", class: "btn btn-primary" }, "Save note"));
+  const summary = summaryBox();
+  const form = h("form", { class: "form", novalidate: true }, summary, text.wrap, h("button", { type: "submit", class: "btn btn-primary" }, "Save note"));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    msg.replaceChildren();
-    if (!text.input.value.trim()) return;
+    showErrors(form, summary, null);
+    if (!text.input.value.trim()) {
+      showErrors(form, summary, { fields: { body: ["Write the note first."] } });
+      return;
+    }
     try {
       const note = await api.post(`/clients/${clientId}/notes`, { body: text.input.value.trim() });
       addNote(note);
       text.input.value = "";
     } catch (err) {
-      formErrors(form, err);
-      msg.appendChild(notice("error", err.message));
+      showErrors(form, summary, offlineOr(err, "Saving a note needs a connection."), "The note was not saved");
     }
   });
   box.append(form, ul);

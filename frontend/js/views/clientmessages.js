@@ -1,7 +1,8 @@
 // The practitioner's conversation with one client, on the client page: their runs
 // inline, and a reply that can suggest a routine for them to accept.
 import { api } from "../api.js";
-import { checkedValues, chips, field, formErrors, h, notice } from "../dom.js";
+import { checkedValues, chips, field, h, notice } from "../dom.js";
+import { offlineOr, showErrors, summaryBox } from "../formerrors.js";
 import { WEEKDAYS } from "../format.js";
 import * as outbox from "../outbox.js";
 import { liveThread } from "./thread.js";
@@ -30,16 +31,15 @@ function replyForm(box, path, name, routines, thread) {
   };
   const { wrap, input } = field(`Reply to ${name}`, attrs);
   const { suggest, select } = suggestionPicker(routines);
-  const status = h("div", {});
+  const status = summaryBox();
   const send = h("button", { type: "submit", class: "btn btn-primary" }, "Send");
   const formAttrs = { class: "composer", novalidate: true, "aria-label": `Write to ${name}` };
-  const form = h("form", formAttrs, wrap, suggest, status, send);
+  const form = h("form", formAttrs, status, wrap, suggest, send);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    status.replaceChildren();
+    showErrors(form, status, null);
     if (!input.value.trim()) {
-      status.append(notice("error", "Write something first."));
-      input.focus();
+      showErrors(form, status, { fields: { body: ["Write something first."] } });
       return;
     }
     const body = { id: outbox.newId(), body: input.value };
@@ -56,9 +56,7 @@ function replyForm(box, path, name, routines, thread) {
       if (empty) empty.remove();
       thread.add(sent);
     } catch (err) {
-      const first = formErrors(form, err);
-      status.append(notice("error", `Not sent: ${err.message}`));
-      if (first) first.focus();
+      showErrors(form, status, offlineOr(err, "Sending needs a connection."), "Not sent");
     } finally {
       send.disabled = false;
     }

@@ -1,7 +1,7 @@
 // The practitioner's own exercises and routines: list, write, edit, delete.
 import { api } from "../api.js";
 import { clear, field, h, notice } from "../dom.js";
-import { showErrors } from "../formerrors.js";
+import { offlineOr, showErrors, summaryBox } from "../formerrors.js";
 
 export const title = "Library";
 
@@ -15,12 +15,9 @@ async function saveItem(form, summary, path, existing, body, onDone) {
     else await api.post(path, body);
     onDone(true);
   } catch (err) {
-    const offline = err.offline ? { message: "You're offline. Saving to the library needs a connection." } : err;
-    showErrors(form, summary, offline, "Not saved");
+    showErrors(form, summary, offlineOr(err, "Saving to the library needs a connection."), "Not saved");
   }
 }
-
-const summaryBox = () => h("div", { class: "form-summary", tabindex: "-1" });
 
 function exerciseForm(exercise, onDone) {
   const e = exercise || {};

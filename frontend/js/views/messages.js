@@ -1,7 +1,8 @@
 // Messages with my practitioner: the thread, a composer that reminds where warning
 // signs belong, "about this run" from a run's screen, and suggestions to accept.
 import { api } from "../api.js";
-import { field, formErrors, h, notice } from "../dom.js";
+import { field, h, notice } from "../dom.js";
+import { showErrors, summaryBox } from "../formerrors.js";
 import { formatDate, formatDistance } from "../format.js";
 import * as outbox from "../outbox.js";
 import { numberToCall } from "./help.js";
@@ -80,17 +81,16 @@ function composer(user, thread, about) {
     { tag: "textarea", name: "body", maxlength: String(MAX), required: true, rows: "4" },
     { hint: `Up to ${MAX} characters.` },
   );
-  const status = h("div", {});
+  const status = summaryBox();
   const chip = attachmentChip(about);
   const send = h("button", { type: "submit", class: "btn btn-primary" }, "Send");
   const attrs = { class: "card composer", novalidate: true, "aria-label": "Write a message" };
-  const form = h("form", attrs, safetyNote(), chip, wrap, status, send);
+  const form = h("form", attrs, safetyNote(), chip, status, wrap, send);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    status.replaceChildren();
+    showErrors(form, status, null);
     if (!input.value.trim()) {
-      status.append(notice("error", "Write something first."));
-      input.focus();
+      showErrors(form, status, { fields: { body: ["Write something first."] } });
       return;
     }
     const body = { id: outbox.newId(), body: input.value };
@@ -99,9 +99,7 @@ function composer(user, thread, about) {
     const res = await outbox.submit("message", "/me/messages", body, user.id);
     send.disabled = false;
     if (res.outcome === "refused") {
-      const first = formErrors(form, res.error);
-      status.append(notice("error", `Not sent: ${res.error.message}`));
-      if (first) first.focus();
+      showErrors(form, status, res.error, "Not sent");
       return;
     }
     input.value = "";

@@ -2,7 +2,8 @@
 // only after a tap), choose channels and times, send a test, and read recent notifications.
 
 import { api } from "../api.js";
-import { checkedValues, chips, field, formErrors, h, notice } from "../dom.js";
+import { checkedValues, chips, field, h, notice } from "../dom.js";
+import { offlineOr, showErrors, showSaved, summaryBox } from "../formerrors.js";
 import { formatDateTime } from "../format.js";
 
 const KINDS = {
@@ -128,21 +129,21 @@ function choicesForm(settings, role) {
     const on = settings.channels[kind] || {};
     return chips(label, `ch-${kind}`, CHANNELS, { type: "checkbox", values: CHANNELS.map(([c]) => c).filter((c) => on[c]) });
   });
-  const msg = h("div", { class: "form-message" });
-  const quietBox = h("fieldset", { class: "quiet-hours", "data-name": "quiet_hours" }, h("legend", {}, "Quiet hours (no reminders)"), quietStart.wrap, quietEnd.wrap);
+  const summary = summaryBox();
+  const quietBox = h("fieldset", { class: "quiet-hours", "data-field": "quiet_hours" }, h("legend", {}, "Quiet hours (no reminders)"), quietStart.wrap, quietEnd.wrap);
   const form = h(
     "form",
     { class: "form", novalidate: true },
+    summary,
     ...kinds,
     ...times.map((t) => t.wrap),
     role === "runner" ? quietBox : null,
     h("p", { class: "hint" }, `Times are in your time zone, ${settings.timezone.replace(/_/g, " ")}.`),
-    msg,
     h("button", { type: "submit", class: "btn btn-secondary" }, "Save notification settings"),
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, summary, null);
     const body = { channels: {} };
     for (const [kind] of KINDS[role]) {
       const chosen = checkedValues(form, `ch-${kind}`);
@@ -152,15 +153,18 @@ function choicesForm(settings, role) {
     if (role === "runner") {
       const start = quietStart.input.value;
       const end = quietEnd.input.value;
+      if (!start !== !end) {
+        showErrors(form, summary, { fields: { quiet_hours: ["Give quiet hours a start and an end."] } });
+        return;
+      }
       body.quiet_hours = start || end ? { start, end } : null;
     }
     try {
       await api.patch("/me/notification-settings", body);
-      formErrors(form, null);
-      msg.appendChild(notice("success", "Notification settings saved."));
+      showSaved(form, summary, "Notification settings saved.");
     } catch (err) {
-      formErrors(form, err);
-      msg.appendChild(notice("error", err.message));
+      const why = offlineOr(err, "Saving these settings needs a connection.");
+      showErrors(form, summary, why, "Not saved");
     }
   });
   return form;

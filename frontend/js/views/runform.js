@@ -1,6 +1,7 @@
 // The run form, shared by "Log run" and "Edit run": the same fields, the same checks,
 // the same plain messages. Each part is built by its own small function.
 import { chips, checkedValue, checkedValues, field, h, uid } from "../dom.js";
+import { summaryBox } from "../formerrors.js";
 import {
   AREAS,
   RED_FLAGS,
@@ -191,7 +192,7 @@ function moreGroup(run) {
  */
 export function runForm(user, { run = null, last = {}, submitLabel = "Save run" } = {}) {
   const distance = distanceField(user, run);
-  const summary = h("div", { class: "form-summary", tabindex: "-1" });
+  const summary = summaryBox();
   const form = h(
     "form",
     { class: "form run-form", novalidate: true },

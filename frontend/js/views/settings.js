@@ -1,6 +1,6 @@
 import { api, forgetCsrf } from "../api.js";
-import { chips, checkedValue, field, formErrors, h, notice } from "../dom.js";
-import { showErrors } from "../formerrors.js";
+import { chips, checkedValue, field, h, notice } from "../dom.js";
+import { offlineOr, showErrors, showSaved, summaryBox } from "../formerrors.js";
 import { formatDateTime, kgToLb, parseNumber } from "../format.js";
 import * as outbox from "../outbox.js";
 import { twoStepSection } from "./twostep.js";
@@ -50,7 +50,7 @@ function profileSection(ctx) {
     weight.wrap.querySelector(".suffix").textContent = next === "imperial" ? "lb" : "kg";
     shownUnits = next;
   });
-  const summary = h("div", { class: "form-summary", tabindex: "-1" });
+  const summary = summaryBox();
   const form = h(
     "form",
     { class: "card form", novalidate: true, "aria-labelledby": "profile-title" },
@@ -82,7 +82,7 @@ function profileSection(ctx) {
       await ctx.setUser(updated);
       reopen(ctx, "Profile saved.");
     } catch (err) {
-      showErrors(form, summary, err.offline ? { message: "You're offline. Saving the profile needs a connection." } : err, "The profile was not saved");
+      showErrors(form, summary, offlineOr(err, "Saving the profile needs a connection."), "The profile was not saved");
     }
   });
   return form;
@@ -117,17 +117,23 @@ function practitionerSection(ctx) {
     box.append(h("p", {}, `You share your runs and routines with `, h("strong", {}, user.practitioner.display_name), "."), msg, stop);
   } else {
     const code = field("Invite code", { name: "invite_code", autocomplete: "off", autocapitalize: "characters" });
-    const form = h("form", { class: "form", novalidate: true }, h("p", {}, "Join your practitioner so they can see your runs and plan your routines. You can stop at any time."), code.wrap, msg, h("button", { type: "submit", class: "btn btn-primary" }, "Join"));
+    const summary = summaryBox();
+    const form = h("form", { class: "form", novalidate: true }, h("p", {}, "Join your practitioner so they can see your runs and plan your routines. You can stop at any time."), summary, code.wrap, h("button", { type: "submit", class: "btn btn-primary" }, "Join"));
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      msg.replaceChildren();
+      showErrors(form, summary, null);
+      if (!code.input.value.trim()) {
+        showErrors(form, summary, { fields: { invite_code: ["Enter the code your practitioner gave you."] } });
+        return;
+      }
       try {
         await api.post("/me/practitioner", { invite_code: code.input.value.trim() });
         await ctx.setUser(await api.get("/auth/me"));
         reopen(ctx, "You have joined your practitioner.");
       } catch (err) {
-        formErrors(form, err);
-        msg.appendChild(notice("error", err.status === 404 || err.status === 422 ? "That code didn't work. Check it with your practitioner." : err.message));
+        const wrong = err.status === 404 || err.status === 422;
+        const why = wrong ? { fields: { invite_code: ["That code didn't work. Check it with your practitioner."] } } : offlineOr(err, "Joining needs a connection.");
+        showErrors(form, summary, why, "Not joined");
       }
     });
     box.append(form);
@@ -224,20 +230,20 @@ async function devicesSection() {
 function passwordSection() {
   const current = field("Current password", { type: "password", name: "current_password", autocomplete: "current-password" });
   const next = field("New password", { type: "password", name: "new_password", autocomplete: "new-password", minlength: 8 }, { hint: "At least 8 characters. Other devices will be signed out." });
-  const msg = h("div", { class: "form-message" });
-  const form = h("form", { class: "card form", novalidate: true, "aria-labelledby": "pw-title" }, h("h2", { id: "pw-title" }, "Change password"), current.wrap, next.wrap, msg, h("button", { type: "submit", class: "btn btn-secondary" }, "Change password"));
+  const summary = summaryBox();
+  const form = h("form", { class: "card form", novalidate: true, "aria-labelledby": "pw-title" }, h("h2", { id: "pw-title" }, "Change password"), summary, current.wrap, next.wrap, h("button", { type: "submit", class: "btn btn-secondary" }, "Change password"));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, summary, null);
     try {
       await api.post("/auth/password", { current_password: current.input.value, new_password: next.input.value });
       forgetCsrf();
-      formErrors(form, null);
       form.reset();
-      msg.appendChild(notice("success", "Password changed. Your other devices are signed out."));
+      showSaved(form, summary, "Password changed. Your other devices are signed out.");
     } catch (err) {
-      formErrors(form, err);
-      msg.appendChild(notice("error", err.status === 401 || err.status === 403 ? "The current password is not right." : err.message));
+      const wrong = err.status === 401 || err.status === 403;
+      const why = wrong ? { fields: { current_password: ["The current password is not right."] } } : offlineOr(err, "Changing the password needs a connection.");
+      showErrors(form, summary, why, "The password was not changed");
     }
   });
   return form;
@@ -263,11 +269,11 @@ function dataSection(ctx) {
     }
   });
   const pw = field("Password", { type: "password", name: "password", autocomplete: "current-password" }, { hint: "Type your password to confirm." });
-  const delMsg = h("div", { class: "form-message" });
-  const del = h("form", { class: "form danger-zone", novalidate: true }, h("h3", {}, "Delete account"), h("p", {}, "This erases your account and everything in it, on our side and on this device. It can't be undone."), pw.wrap, delMsg, h("button", { type: "submit", class: "btn btn-danger" }, "Delete my account"));
+  const delSummary = summaryBox();
+  const del = h("form", { class: "form danger-zone", novalidate: true }, h("h3", {}, "Delete account"), h("p", {}, "This erases your account and everything in it, on our side and on this device. It can't be undone."), delSummary, pw.wrap, h("button", { type: "submit", class: "btn btn-danger" }, "Delete my account"));
   del.addEventListener("submit", async (e) => {
     e.preventDefault();
-    delMsg.replaceChildren();
+    showErrors(del, delSummary, null);
     if (!confirm("Delete your account and all your data for good?")) return;
     try {
       await api.del("/me", { password: pw.input.value });
@@ -277,8 +283,9 @@ function dataSection(ctx) {
       await ctx.setUser(null);
       ctx.navigate("/signin", { replace: true });
     } catch (err) {
-      formErrors(del, err);
-      delMsg.appendChild(notice("error", err.status === 401 || err.status === 403 || err.status === 422 ? "That password is not right." : err.message));
+      const wrong = err.status === 401 || err.status === 403 || err.status === 422;
+      const why = wrong ? { fields: { password: ["That password is not right."] } } : offlineOr(err, "Deleting the account needs a connection.");
+      showErrors(del, delSummary, why, "The account was not deleted");
     }
   });
   return h("section", { class: "card", "aria-labelledby": "data-title" }, h("h2", { id: "data-title" }, "Your data"), h("p", {}, "Download everything Limber holds about you as a file."), exportBtn, msg, del);

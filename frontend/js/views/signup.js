@@ -1,6 +1,6 @@
 import { api, forgetCsrf } from "../api.js";
 import { chips, checkedValue, field, h } from "../dom.js";
-import { showErrors } from "../formerrors.js";
+import { offlineOr, showErrors, summaryBox } from "../formerrors.js";
 
 export const title = "Create an account";
 
@@ -19,7 +19,7 @@ export async function render(root, ctx) {
     { name: "invite_code", value: code, autocomplete: "off", autocapitalize: "characters" },
     { hint: "From your practitioner. You can add it later in Settings." },
   );
-  const summary = h("div", { class: "form-summary", tabindex: "-1" });
+  const summary = summaryBox();
   const button = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Create account");
   const form = h("form", { class: "card form", novalidate: true }, summary, name.wrap, email.wrap, password.wrap, role, invite.wrap, button);
 
@@ -49,7 +49,7 @@ export async function render(root, ctx) {
       ctx.navigate(user.role === "practitioner" ? "/clients" : "/", { replace: true });
     } catch (err) {
       button.disabled = false;
-      showErrors(form, summary, err.offline ? { message: "You're offline. Creating an account needs a connection." } : err, "The account was not created");
+      showErrors(form, summary, offlineOr(err, "Creating an account needs a connection."), "The account was not created");
     }
   });
 

@@ -1,7 +1,8 @@
 // Two-step sign-in: the practitioner's settings, and the second screen of signing in.
 
 import { api } from "../api.js";
-import { field, formErrors, h, notice } from "../dom.js";
+import { field, h, notice } from "../dom.js";
+import { offlineOr, showErrors, summaryBox } from "../formerrors.js";
 import { formatDateTime } from "../format.js";
 import { createPasskey, passkeysSupported, usePasskey } from "../passkeys.js";
 
@@ -100,6 +101,13 @@ function actionButtons(state, { act, pw, work, ctx, reopen }) {
   return actions;
 }
 
+// A refused two-step change, said on this card: a wrong password stays by its field.
+function twoStepRefusal(err) {
+  if (err.status === 429) return { message: "Too many attempts. Wait a minute and try again." };
+  if (err.name && err.name !== "ApiError") return { message: passkeyError(err) };
+  return offlineOr(err, "Changing two-step sign-in needs a connection.");
+}
+
 /** The "Two-step sign-in" card in Settings (practitioners). */
 export async function twoStepSection(ctx, reopen) {
   const box = h("section", { class: "card", "aria-labelledby": "two-step-title" }, h("h2", { id: "two-step-title" }, "Two-step sign-in"));
@@ -115,20 +123,17 @@ export async function twoStepSection(ctx, reopen) {
     h("p", {}, "After your password, Limber can ask for a second step: a passkey on this device, or a code from an authenticator app. Then a stolen password alone can't open your clients' data."),
   );
   const password = field("Your password", { type: "password", name: "password", autocomplete: "current-password" }, { hint: "Needed for any change to two-step sign-in." });
-  const msg = h("div", { class: "form-message" });
+  const msg = summaryBox();
   const work = h("div", { class: "two-step-work" });
   const pw = () => password.input.value;
 
   async function act(button, fn) {
-    msg.replaceChildren();
-    formErrors(box, null);
+    showErrors(box, msg, null);
     button.disabled = true;
     try {
       await fn();
     } catch (err) {
-      formErrors(box, err);
-      const text = err.status === 422 && err.fields.password ? "That password is not right." : err.status === 429 ? "Too many attempts. Wait a minute and try again." : err.name && err.name !== "ApiError" ? passkeyError(err) : err.message;
-      msg.appendChild(notice("error", text));
+      showErrors(box, msg, twoStepRefusal(err), "Not changed");
     } finally {
       button.disabled = false;
     }
@@ -141,7 +146,7 @@ export async function twoStepSection(ctx, reopen) {
       : h("p", {}, h("strong", {}, "Off. "), "Add a passkey or an authenticator app to turn it on."),
   );
   if (methods) box.append(list);
-  box.append(password.wrap);
+  box.append(msg, password.wrap);
 
   const actions = actionButtons(state, { act, pw, work, ctx, reopen });
   box.append(
@@ -149,7 +154,6 @@ export async function twoStepSection(ctx, reopen) {
     h("p", { class: "hint" }, state.required
       ? "Required for your practice: your last method can't be removed until you stop requiring it."
       : "Requiring it for your practice (your account) keeps at least one method in place and signs out devices that didn't use it."),
-    msg,
     work,
   );
   return box;
@@ -157,7 +161,7 @@ export async function twoStepSection(ctx, reopen) {
 
 function appSetup(started, ctx, reopen) {
   const code = field("Code from the app", { name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: 8 });
-  const msg = h("div", { class: "form-message" });
+  const msg = summaryBox();
   const form = h(
     "form",
     { class: "form", novalidate: true, "aria-labelledby": "app-title" },
@@ -166,20 +170,20 @@ function appSetup(started, ctx, reopen) {
     h("p", {}, h("code", { class: "secret" }, started.secret.replace(/(.{4})/g, "$1 ").trim())),
     h("p", { class: "hint" }, "On a phone with the app, this link may open it directly: ", h("a", { href: started.otpauth_uri }, "add to authenticator app"), "."),
     h("details", {}, h("summary", {}, "Show the set-up link as text"), h("p", {}, h("code", { class: "setup-link" }, started.otpauth_uri))),
-    code.wrap,
     msg,
+    code.wrap,
     h("button", { type: "submit", class: "btn btn-primary" }, "Turn on"),
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    msg.replaceChildren();
+    showErrors(form, msg, null);
     try {
       const { recovery_codes: codes } = await api.post("/me/two-step/totp", { code: code.input.value.trim() });
       if (codes.length) form.replaceWith(recoveryCodesBox(codes, () => reopen(ctx, "Authenticator app added. Two-step sign-in is on.")));
       else reopen(ctx, "Authenticator app added.");
     } catch (err) {
-      formErrors(form, err);
-      msg.appendChild(notice("error", err.status === 409 ? "This set-up has expired. Start again." : err.message));
+      const why = err.status === 409 ? { message: "This set-up has expired. Start again." } : offlineOr(err, "Setting up needs a connection.");
+      showErrors(form, msg, why, "Not turned on");
     }
   });
   return form;
