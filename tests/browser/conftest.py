@@ -242,6 +242,12 @@ def unique_email(prefix: str = "runner") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.test"
 
 
+def shoot(page: Page, name: str) -> None:
+    """The docs' screenshot of this screen (docs/screenshots/), taken at phone size only."""
+    if page.viewport_size == PHONE:
+        page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"))
+
+
 def sign_in(page: Page, email: str, password: str) -> None:
     page.goto("/signin")
     page.get_by_label("Email").fill(email)

@@ -17,9 +17,9 @@ from tests.browser.conftest import (
     COACH,
     PHONE,
     PRACTITIONER_SIZES,
-    ROOT,
     RUNNER_SIZES,
     log_run,
+    shoot,
     sign_in,
     sign_up,
     unique_email,
@@ -44,15 +44,6 @@ class FakeAudio {
 }
 window.AudioContext = FakeAudio;
 """
-
-
-SHOTS = ROOT / "docs" / "screenshots"
-
-
-def shoot(page: Page, name: str) -> None:
-    """The docs' screenshot of this screen, taken at phone size."""
-    if page.viewport_size == PHONE:
-        page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def no_axe_violations(page: Page) -> None:

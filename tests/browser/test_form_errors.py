@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     PRACTITIONER_SIZES,
     SIZES_AND_SCHEMES,
     api_json,
+    shoot,
     sign_in,
     sign_up,
     unique_email,
@@ -144,6 +145,7 @@ def test_every_settings_form_speaks_the_same_way(new_context, base_url, viewport
     quiet_error = notices.locator("fieldset.quiet-hours > .field-error")
     expect(quiet_error).to_have_text("Give quiet hours a start and an end.")
     expect(page.get_by_label("Quiet from")).to_be_focused()
+    shoot(page, "settings-errors")
     assert not axe_violations(page)
     # The server's answer nests the message under quiet_hours.end; it reads the same way.
     notices.get_by_label("Quiet until").fill("22:00")
