@@ -132,20 +132,15 @@ def temporary_database(
 
 
 class QueryCounter:
-    """Counts SQL statements sent while active.
+    """Counts the statements SQLAlchemy sends while active (an executemany once); for the
+    server's own count use `bench.sqlcount.ServerStatements`."""
 
-    With `server=True` an executemany counts once per parameter set, as the database
-    server sees it (a multi-row VALUES or INSERT ... SELECT is one statement there).
-    """
-
-    def __init__(self, engine: Any, *, server: bool = False) -> None:
+    def __init__(self, engine: Any) -> None:
         self.engine = engine
-        self.server = server
         self.count = 0
 
-    def _hit(self, conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
-        executemany = bool(rest[-1]) if rest else False
-        self.count += len(parameters) if self.server and executemany else 1
+    def _hit(self, *_args: Any) -> None:
+        self.count += 1
 
     def __enter__(self) -> QueryCounter:
         event.listen(self.engine, "before_cursor_execute", self._hit)

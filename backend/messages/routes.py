@@ -8,9 +8,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.access import access
-from backend.auth.models import User
-from backend.errors import NotFound
-from backend.extensions import db
 from backend.messages import service
 from backend.messages.models import Message
 from backend.messages.schemas import (
@@ -24,7 +21,6 @@ from backend.messages.schemas import (
     ThreadArgs,
     UnreadMessagesOut,
 )
-from backend.runs.service import load_model, present
 
 me_blp = Blueprint(
     "messages", __name__, url_prefix="/api/v1/me", description="Messages with your practitioner"
@@ -45,12 +41,11 @@ practice_blp = Blueprint(
 _NOT_A_CLIENT = {"description": "No such client, or they do not share their data with you"}
 
 
-def _present(messages: list[Message], runner: User, viewer: str) -> list[dict[str, Any]]:
-    model = load_model() if any(m.run is not None for m in messages) else None
-    return [_one(m, runner, viewer, model) for m in messages]
+def _present(messages: list[Message], viewer: str) -> list[dict[str, Any]]:
+    return [_one(m, viewer) for m in messages]
 
 
-def _one(m: Message, runner: User, viewer: str, model: Any) -> dict[str, Any]:
+def _one(m: Message, viewer: str) -> dict[str, Any]:
     suggestion = None
     if m.weekdays is not None:
         suggestion = {
@@ -68,24 +63,17 @@ def _one(m: Message, runner: User, viewer: str, model: Any) -> dict[str, Any]:
         "body": m.body,
         "created_at": m.created_at,
         "read_at": m.read_at,
-        "run": present(m.run, runner, model) if m.run is not None else None,
+        "run": m.run,  # RunAttachment dumps it, estimate and advice included
         "session": m.session,
         "suggestion": suggestion,
     }
 
 
-def _client(client_id: uuid.UUID) -> User:
-    client = db.session.get(User, client_id)
-    if client is None:  # the consent was just found, so only a race with an erasure
-        raise NotFound("No such client.")
-    return client
-
-
-def _page(consent: Any, args: dict[str, Any], runner: User, viewer: str) -> dict[str, Any]:
+def _page(consent: Any, args: dict[str, Any], viewer: str) -> dict[str, Any]:
     items, cursor = service.page(consent, args["limit"], args["cursor"], args["since"])
     return {
         "thread": service.thread_out(consent, viewer),
-        "items": _present(items, runner, viewer),
+        "items": _present(items, viewer),
         "next_cursor": cursor,
         "newest": service.newest_position(items, args["since"]),
     }
@@ -101,7 +89,7 @@ class MyMessages(MethodView):
         consent = service.runner_thread(current_user, args["thread"])
         if consent is None:
             return {"thread": None, "items": [], "next_cursor": None, "newest": None}
-        return _page(consent, args, current_user, "runner")
+        return _page(consent, args, "runner")
 
     @access("runner")
     @me_blp.arguments(MessageIn)
@@ -111,7 +99,7 @@ class MyMessages(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Write to my practitioner, optionally about one of my runs or routine sessions"""
         message, created = service.send_as_runner(current_user, data)
-        return _present([message], current_user, "runner")[0], 201 if created else 200
+        return _present([message], "runner")[0], 201 if created else 200
 
 
 @me_blp.route("/messages/<uuid:message_id>/read")
@@ -131,7 +119,7 @@ class AcceptSuggestion(MethodView):
     def post(self, message_id: uuid.UUID) -> dict[str, Any]:
         """Accept my practitioner's routine suggestion: it becomes an assignment"""
         message = service.accept_suggestion(current_user, message_id)
-        return _present([message], current_user, "runner")[0]
+        return _present([message], "runner")[0]
 
 
 @me_blp.route("/unread")
@@ -153,7 +141,7 @@ class ClientMessages(MethodView):
         """My conversation with one client, newest first, attached runs inline"""
         consent = service.practitioner_thread(current_user, client_id)
         service.log_read(current_user, client_id)
-        return _page(consent, args, _client(client_id), "practitioner")
+        return _page(consent, args, "practitioner")
 
     @access("practitioner")
     @clients_blp.alt_response(404, **_NOT_A_CLIENT)
@@ -164,7 +152,7 @@ class ClientMessages(MethodView):
         """Answer a client, optionally suggesting a routine they can accept"""
         consent = service.practitioner_thread(current_user, client_id)
         message, created = service.send_as_practitioner(current_user, consent, data)
-        return _present([message], _client(client_id), "practitioner")[0], 201 if created else 200
+        return _present([message], "practitioner")[0], 201 if created else 200
 
 
 @clients_blp.route("/<uuid:client_id>/messages/<uuid:message_id>/read")

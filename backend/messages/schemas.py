@@ -7,7 +7,8 @@ from marshmallow import ValidationError, fields, validate, validates
 from backend.messages.models import AUTHORS, MAX_LENGTH
 from backend.pagination import CURSOR_MAX_LENGTH, PageArgs, _issued_cursor
 from backend.runs.schemas import AdviceOut, EstimateOut
-from backend.schemas import BaseSchema, OutSchema
+from backend.runs.service import advice_for, estimate_for
+from backend.schemas import BaseSchema, Derived, OutSchema
 
 
 class _Body(BaseSchema):
@@ -70,8 +71,8 @@ class RunAttachment(OutSchema):
     stiffness_areas = fields.List(fields.String())
     red_flags = fields.List(fields.String())
     morning_stiffness = fields.Integer(allow_none=True)
-    estimate = fields.Nested(EstimateOut)
-    advice = fields.Nested(AdviceOut)
+    estimate = Derived(EstimateOut, estimate_for)
+    advice = Derived(AdviceOut, advice_for)
 
 
 class SessionAttachment(OutSchema):

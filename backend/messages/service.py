@@ -33,7 +33,12 @@ from backend.runs.models import Run
 log = logging.getLogger(__name__)
 
 ACCESS_WHAT = "messages"
-_ATTACHMENTS = (joinedload(Message.run), joinedload(Message.session), joinedload(Message.routine))
+# The run's runner too, for the body weight its estimate uses: still one statement.
+_ATTACHMENTS = (
+    joinedload(Message.run).joinedload(Run.runner),
+    joinedload(Message.session),
+    joinedload(Message.routine),
+)
 
 
 # --- whose thread ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ class QuestionnaireResponses(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Answer a due questionnaire (idempotent when you send your own id)"""
         response, created = service.answer(current_user, data)
-        return service.present_response(response), 201 if created else 200
+        return response, 201 if created else 200
 
 
 @blp.route("/me/questionnaires/<uuid:questionnaire_id>/restart")

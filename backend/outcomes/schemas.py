@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -69,6 +69,14 @@ class QuestionnaireOut(OutSchema):
     activity_scale = fields.Nested(ScaleOut)
     scoring = fields.Nested(ScoringOut)
     source = fields.String()
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        """A `Questionnaire` row: its own columns, the rest from its content definition."""
+        if attr in ("id", "slug", "builtin", "name"):
+            return getattr(obj, attr)
+        if attr == "items":
+            return obj.definition.get("items", [])
+        return obj.definition.get(attr, default)
 
 
 class QuestionnaireList(OutSchema):

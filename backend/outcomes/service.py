@@ -47,20 +47,8 @@ def _offered(user: User) -> Select[tuple[Questionnaire]]:
     )
 
 
-def present(q: Questionnaire) -> dict[str, Any]:
-    # "items" always set: a dict without it would serialise its own .items method.
-    return {
-        **q.definition,
-        "items": q.definition.get("items", []),
-        "id": q.id,
-        "slug": q.slug,
-        "builtin": q.builtin,
-        "name": q.name,
-    }
-
-
-def list_questionnaires(user: User) -> list[dict[str, Any]]:
-    return [present(q) for q in db.session.scalars(_offered(user))]
+def list_questionnaires(user: User) -> list[Questionnaire]:
+    return list(db.session.scalars(_offered(user)))
 
 
 # --- schedule ----------------------------------------------------------------------------
@@ -208,7 +196,7 @@ def due(runner: User, day: date | None) -> dict[str, Any]:
         "schedule": _schedule_out(offered, last, row, day),
         "items": [
             {
-                "questionnaire": present(q),
+                "questionnaire": q,
                 "named_activities": named.get(q.id),
                 "series": _series_of(series, q.id),
             }
@@ -368,17 +356,6 @@ def restart_activities(actor: User, runner: User, questionnaire_id: uuid.UUID) -
     raise AssertionError("unreachable")
 
 
-def present_response(r: QuestionnaireResponse) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "questionnaire_id": r.questionnaire_id,
-        "answered_at": r.answered_at,
-        "local_date": r.local_date,
-        "answers": r.answers,
-        "score": r.score,
-    }
-
-
 # --- outcomes ----------------------------------------------------------------------------
 
 
@@ -432,7 +409,7 @@ def _instrument(
             }
         )
     return {
-        "questionnaire": present(q),
+        "questionnaire": q,
         "series": number,
         "current": number == current,
         "baseline": points[0],

@@ -16,9 +16,8 @@ from backend.auth.models import User
 from backend.extensions import db
 from backend.outcomes.service import outcomes_for
 from backend.routines.models import Routine, RoutineSession
-from backend.runs.estimate import estimate_load
 from backend.runs.models import Run
-from backend.runs.service import load_model, weight_for
+from backend.runs.service import estimate_for
 
 COLUMNS = (
     "record",
@@ -63,8 +62,7 @@ def export_csv(client: User) -> str:
     runs = db.session.scalars(
         select(Run).where(Run.user_id == client.id).order_by(Run.started_at, Run.id)
     )
-    model = load_model()
-    rows = [_run_row(run, weight_for(run, client), model) for run in runs]
+    rows = [_run_row(run) for run in runs]
     rows += [
         {
             "record": "session",
@@ -96,8 +94,8 @@ def export_csv(client: User) -> str:
     return out.getvalue()
 
 
-def _run_row(run: Run, weight: float | None, model: Any) -> dict[str, Any]:
-    est = estimate_load(run.distance_km, run.duration_s, run.workout_type, weight, model)
+def _run_row(run: Run) -> dict[str, Any]:
+    est = estimate_for(run)  # the figures the app shows, moving time and cadence included
     steps = (est["steps"]["low"] + est["steps"]["high"]) / 2
     total = est.get("total_load_kg")
     kg = (total["low"] + total["high"]) / 2 if total else None
@@ -125,6 +123,7 @@ def outcome_rows(client: User) -> list[dict[str, Any]]:
     rows = []
     for instrument in outcomes_for(client)["instruments"]:
         q = instrument["questionnaire"]
+        label = q.definition.get("short_name") or q.name
         for point in instrument["responses"]:
             rows.append(
                 {
@@ -132,7 +131,7 @@ def outcome_rows(client: User) -> list[dict[str, Any]]:
                     "id": point["id"],
                     "local_date": point["local_date"].isoformat(),
                     "at_utc": point["answered_at"].isoformat(),
-                    "questionnaire": q.get("short_name") or q["name"],
+                    "questionnaire": label,
                     "score": point["score"],
                     "change_from_first": "" if point["change"] is None else point["change"],
                     "judgement": (point["judgement"] or "").replace("_", " "),

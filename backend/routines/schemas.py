@@ -207,7 +207,10 @@ class RoutineSessionOut(OutSchema):
     id = fields.UUID()
     # null once the routine is gone (its author erased their account)
     routine_id = fields.UUID(allow_none=True)
-    routine_name = fields.String()
+    # the routine's name now, or the one kept when it was done (if it is gone)
+    routine_name = fields.Function(
+        lambda s: s.routine.name if s.routine else s.routine_name, metadata={"type": "string"}
+    )
     completed_at = fields.AwareDateTime(format="iso")
     local_date = fields.Date()
     notes = fields.String()

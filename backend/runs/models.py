@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -16,9 +17,13 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import Base, UTCDateTime, utcnow
+from backend.runs.morning import Course, course
+
+if TYPE_CHECKING:
+    from backend.auth.models import User
 
 # Values with the words the app shows for them; `make vocab` copies these into
 # frontend/js/vocab.js, so the form and the offline advice read the same source.
@@ -120,3 +125,21 @@ class Run(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # The runner, read from the session's identity map wherever a run is shown (the
+    # runner, or the consenting client, is loaded already): no statement of its own.
+    runner: Mapped[User] = relationship(viewonly=True)
+
+    @property
+    def figures_weight_kg(self) -> float | None:
+        """The body weight this run's figures use: the one logged with it, else today's."""
+        if self.body_weight_kg is not None:
+            return float(self.body_weight_kg)
+        return self.runner.body_weight
+
+    @property
+    def morning_course(self) -> Course | None:
+        """Whether the stiffness eased by the next morning (None until both are known)."""
+        return (
+            course(self.stiffness, self.morning_stiffness) if self.stiffness is not None else None
+        )

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from backend.access import access
 from backend.conditional import conditional, runner_scope
 from backend.runs import service
+from backend.runs.models import Run
 from backend.runs.schemas import (
     AwaitingRuns,
     MorningIn,
@@ -21,10 +22,6 @@ from backend.runs.schemas import (
 )
 
 blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs and stiffness")
-
-
-def _out(run: Any) -> dict[str, Any]:
-    return service.present(run, current_user)
 
 
 @blp.route("")
@@ -45,7 +42,7 @@ class Runs(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Log a run (idempotent when you send your own id)"""
         run, created = service.create_run(current_user, data)
-        return _out(run), 201 if created else 200
+        return run, 201 if created else 200
 
 
 @blp.route("/awaiting-stiffness")
@@ -61,16 +58,16 @@ class AwaitingStiffness(MethodView):
 class RunItem(MethodView):
     @access("runner")
     @blp.response(200, RunOut)
-    def get(self, run_id: uuid.UUID) -> dict[str, Any]:
+    def get(self, run_id: uuid.UUID) -> Run:
         """One of my runs"""
-        return _out(service.get_run(current_user, run_id))
+        return service.get_run(current_user, run_id)
 
     @access("runner")
     @blp.arguments(RunPatch)
     @blp.response(200, RunOut)
-    def patch(self, changes: dict[str, Any], run_id: uuid.UUID) -> dict[str, Any]:
+    def patch(self, changes: dict[str, Any], run_id: uuid.UUID) -> Run:
         """Change one of my runs"""
-        return _out(service.update_run(current_user, run_id, changes))
+        return service.update_run(current_user, run_id, changes)
 
     @access("runner")
     @blp.response(204)
@@ -89,4 +86,4 @@ class RunMorning(MethodView):
     def put(self, data: dict[str, Any], run_id: uuid.UUID) -> Any:
         """Answer the next-morning check-in for one of my runs (stored once)"""
         run, stored = service.answer_morning(current_user, run_id, data)
-        return _out(run), 201 if stored else 200
+        return run, 201 if stored else 200

@@ -4,8 +4,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.pagination import PageArgs, page_schema
 from backend.runs.models import SOURCES, STIFFNESS_AREAS, SURFACES, TERRAINS, WORKOUT_TYPES
+from backend.runs.service import advice_for, estimate_for
 from backend.runs.triage import LEVELS, RED_FLAGS
-from backend.schemas import AwareDateTime, BaseSchema, OutSchema
+from backend.schemas import AwareDateTime, BaseSchema, Derived, OutSchema
 
 
 def _subset(choices: tuple[str, ...]) -> fields.List:
@@ -132,6 +133,7 @@ class RunOut(OutSchema):
     red_flags = fields.List(fields.String())
     notes = fields.String()
     body_weight_kg = fields.Float(
+        attribute="figures_weight_kg",
         allow_none=True,
         metadata={"description": "The body weight the figures use: as logged with the run"},
     )
@@ -151,8 +153,8 @@ class RunOut(OutSchema):
     terrain = fields.String(allow_none=True, validate=validate.OneOf(TERRAINS))
     uphill_share = fields.Float(allow_none=True)
     downhill_share = fields.Float(allow_none=True)
-    estimate = fields.Nested(EstimateOut)
-    advice = fields.Nested(AdviceOut)
+    estimate = Derived(EstimateOut, estimate_for)
+    advice = Derived(AdviceOut, advice_for)
     created_at = fields.AwareDateTime(format="iso")
     updated_at = fields.AwareDateTime(format="iso")
 

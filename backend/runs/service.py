@@ -19,7 +19,6 @@ from backend.pagination import paginate
 from backend.runs import plausibility
 from backend.runs.estimate import Cadence, LoadModel, Range, estimate_load
 from backend.runs.models import Run
-from backend.runs.morning import course
 from backend.runs.signals import run_deleted, run_saved
 from backend.runs.triage import advice, triage_level
 
@@ -157,72 +156,27 @@ def list_runs(
 
 
 def runs_page(user: User, args: dict[str, Any]) -> dict[str, Any]:
-    """A page of this user's runs as the API shows them (`RunQueryArgs` in)."""
+    """A page of this user's runs (`RunQueryArgs` in); `RunOut` dumps each."""
     runs, cursor = list_runs(user.id, args["from_"], args["to"], args["limit"], args["cursor"])
-    model = load_model()
-    return {"items": [present(r, user, model) for r in runs], "next_cursor": cursor}
+    return {"items": runs, "next_cursor": cursor}
 
 
-def weight_for(run: Run, user: User) -> float | None:
-    """The body weight this run's figures use: the one recorded with it, else today's."""
-    return float(run.body_weight_kg) if run.body_weight_kg is not None else user.body_weight
+def estimate_for(run: Run) -> dict[str, Any]:
+    """The run's load estimate, from a watch's moving time where it gave one."""
+    return estimate_load(
+        run.distance_km,
+        run.moving_s or run.duration_s,
+        run.workout_type,
+        run.figures_weight_kg,
+        load_model(),
+        cadence_spm=run.avg_cadence_spm,
+    )
 
 
-def present(run: Run, user: User, model: LoadModel | None = None) -> dict[str, Any]:
-    """The run as the API shows it, with its load estimate and advice."""
-    return {
-        "id": run.id,
-        "started_at": run.started_at,
-        "local_date": run.local_date,
-        "distance_km": run.distance_km,
-        "duration_s": run.duration_s,
-        "surface": run.surface,
-        "workout_type": run.workout_type,
-        "stiffness": run.stiffness,
-        "stiffness_areas": run.stiffness_areas or [],
-        "red_flags": run.red_flags or [],
-        "notes": run.notes or "",
-        "body_weight_kg": weight_for(run, user),
-        "morning_stiffness": run.morning_stiffness,
-        "morning_at": run.morning_at,
-        "morning_course": (
-            course(run.stiffness, run.morning_stiffness) if run.stiffness is not None else None
-        ),
-        **imported_figures(run),
-        "estimate": estimate_load(
-            run.distance_km,
-            run.moving_s or run.duration_s,  # a watch's moving time, where it gave one
-            run.workout_type,
-            weight_for(run, user),
-            model or load_model(),
-            cadence_spm=run.avg_cadence_spm,
-        ),
-        "advice": advice(run.red_flags or [])
-        | {"emergency_number": current_app.config["EMERGENCY_NUMBER"] or None},
-        "created_at": run.created_at,
-        "updated_at": run.updated_at,
-    }
-
-
-IMPORTED_FIGURES = (
-    "source",
-    "title",
-    "utc_offset_min",
-    "moving_s",
-    "elapsed_s",
-    "elevation_gain_m",
-    "elevation_loss_m",
-    "avg_cadence_spm",
-    "terrain",
-    "uphill_share",
-    "downhill_share",
-)
-
-
-def imported_figures(run: Run) -> dict[str, Any]:
-    """What a watch or app file told about the run (None where it did not)."""
-    return {name: getattr(run, name) for name in IMPORTED_FIGURES} | {
-        "source": run.source or "typed"
+def advice_for(run: Run) -> dict[str, Any]:
+    """What to do about the warning signs ticked with the run, and whom to call."""
+    return advice(run.red_flags) | {
+        "emergency_number": current_app.config["EMERGENCY_NUMBER"] or None
     }
 
 
@@ -232,5 +186,4 @@ AWAITING_LIMIT = 50
 def awaiting_stiffness(user: User) -> dict[str, Any]:
     """Imported runs still waiting for the runner's stiffness, newest first."""
     runs, _ = list_runs(user.id, None, None, AWAITING_LIMIT, None, awaiting_stiffness=True)
-    model = load_model()
-    return {"items": [present(r, user, model) for r in runs]}
+    return {"items": runs}

@@ -62,7 +62,7 @@ class TestErrorEnvelope:
         def explode(*args, **kwargs):
             raise RuntimeError("secret internals")
 
-        monkeypatch.setattr(service, "present", explode)
+        monkeypatch.setattr(service, "load_model", explode)  # while answering
         response = runner_api.post("/api/v1/runs", run_body(stiffness=5))
         body = _envelope(response, 500)
         assert "secret internals" not in response.get_data(as_text=True)
@@ -101,7 +101,7 @@ class TestErrorEnvelope:
         def rollback_on_a_dead_connection(session):
             raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
 
-        monkeypatch.setattr(service, "present", lose_the_database)
+        monkeypatch.setattr(service, "load_model", lose_the_database)
         monkeypatch.setattr(Session, "rollback", rollback_on_a_dead_connection)
         response = runner_api.post("/api/v1/runs", run_body())
         _envelope(response, 503)

@@ -13,8 +13,8 @@ from backend.extensions import db
 from backend.outcomes.models import QuestionnaireResponse
 from backend.outcomes.service import due_rounds
 from backend.reminders.tasks import send_due_questionnaires
-from tests.practice.support import QueryCounter
 from tests.reminders.test_tasks import set_times, tick_through, told
+from tests.support import QueryCounter
 
 # 1 June 2026 in Los Angeles is PDT (UTC-7): 18:00 local is 01:00 UTC the next day.
 JOINED = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)

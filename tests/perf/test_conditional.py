@@ -50,7 +50,9 @@ def test_a_repeat_view_costs_one_lookup(app: Any, runner_api: Any, path: str) ->
         counter = ServerStatements(db.engine)
     with counter:
         assert _revalidate(runner_api, path, tag).status_code == 304
-    assert counter.count == 1  # the session and its user, by the token's index
+    # The session and its user, by the token's index (inside BEGIN ... ROLLBACK on a server).
+    assert len(counter.work) == 1, counter.statements
+    assert counter.count <= 3, counter.statements
 
 
 WRITES = {

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from backend.extensions import db
 from bench.sqlcount import ServerStatements
@@ -54,3 +55,20 @@ def test_the_same_statements_for_100_and_10000_runs(
     store_runs(sql, runner.id, _history(9900, 100))
     large = _statements(app, runner_api, path)
     assert small == large
+
+
+def test_the_server_log_counts_what_the_server_ran(app: Any) -> None:
+    """The PostgreSQL count is the server's: BEGIN and COMMIT too, and each executemany row."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server: its count is taken at the driver")
+    rows = [{"x": i} for i in range(5)]
+    with ServerStatements(engine) as counter, engine.begin() as conn:
+        conn.execute(text("CREATE TEMPORARY TABLE counted (x integer)"))
+        conn.execute(text("INSERT INTO counted (x) VALUES (:x)"), rows)
+        conn.execute(text("SELECT count(*) FROM counted"))
+    assert counter.count == 1 + 1 + 5 + 1 + 1  # BEGIN, CREATE, 5 inserts, SELECT, COMMIT
+    with ServerStatements(engine) as idle:
+        pass
+    assert idle.count == 0

@@ -10,7 +10,8 @@ from sqlalchemy import insert
 
 from backend.extensions import db
 from backend.runs.models import Run
-from tests.support import Api, QueryCounter
+from bench.sqlcount import ServerStatements
+from tests.support import Api
 
 
 def link(runner_api: Api, practitioner_api: Api) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def days_back(today: date, n: int) -> date:
 def statements(app: Any, api: Api, path: str) -> int:
     """How many SQL statements one successful GET sends, as the server counts them."""
     with app.app_context():
-        counter = QueryCounter(db.engine, server=True)
+        counter = ServerStatements(db.engine)
     with counter:
         response = api.get(path)
     assert response.status_code == 200, response.get_json()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from backend.practice.models import AccessVisit, ClientNote, Consent
+from backend.runs.models import Run
 from tests.practice.support import link, statements, store_runs
 from tests.support import Api, run_body
 
@@ -212,6 +213,27 @@ class TestClientExport:
         assert all(r["notes"] == tricky for r in runs)
         assert len(sessions) == 1 and sessions[0]["routine"]
         assert {"distance_km", "duration_s", "steps_estimate_mid"} <= set(rows[0])
+
+    def test_its_estimate_is_the_one_the_app_shows(
+        self, practitioner_api, runner_api, runner, linked, sql
+    ):
+        # A watch's run: moving time and cadence change the estimate, in the file too.
+        made = runner_api.post("/api/v1/runs", run_body(duration_s=3000)).get_json()
+
+        def watch_figures(session):
+            run = session.get(Run, uuid.UUID(made["id"]))
+            run.moving_s, run.avg_cadence_spm = 2400, 182.0
+            session.commit()
+
+        sql(watch_figures)
+        shown = practitioner_api.get(f"/api/v1/clients/{runner.id}/runs").get_json()["items"][0]
+        steps = shown["estimate"]["steps"]
+        assert steps != made["estimate"]["steps"]  # the watch's figures did count
+        text = practitioner_api.get(f"/api/v1/clients/{runner.id}/export.csv").get_data(
+            as_text=True
+        )
+        row = next(r for r in csv.DictReader(io.StringIO(text)) if r["record"] == "run")
+        assert int(row["steps_estimate_mid"]) == round((steps["low"] + steps["high"]) / 2)
 
     def test_it_defuses_spreadsheet_formulas(self, practitioner_api, runner_api, runner, linked):
         runner_api.post("/api/v1/runs", run_body(notes='=HYPERLINK("x")'))

@@ -62,7 +62,7 @@ class Sessions(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Log a routine as done (idempotent when you send your own id)"""
         session, created = service.create_session(current_user, data)
-        return service.present_session(session), 201 if created else 200
+        return session, 201 if created else 200
 
 
 @plan_blp.route("/clients/<uuid:client_id>/assignments")

@@ -122,7 +122,7 @@ def sessions_page(runner_id: uuid.UUID, args: dict[str, Any]) -> dict[str, Any]:
     rows, cursor = list_sessions(
         runner_id, args["from_"], args["to"], args["limit"], args["cursor"]
     )
-    return {"items": [present_session(s) for s in rows], "next_cursor": cursor}
+    return {"items": rows, "next_cursor": cursor}
 
 
 def list_sessions(
@@ -138,18 +138,6 @@ def list_sessions(
     if end is not None:
         stmt = stmt.where(RoutineSession.local_date <= end)
     return paginate(stmt, RoutineSession.completed_at, RoutineSession.id, limit, cursor, db.session)
-
-
-def present_session(session: RoutineSession) -> dict[str, Any]:
-    return {
-        "id": session.id,
-        "routine_id": session.routine_id,
-        "routine_name": session.routine.name if session.routine else session.routine_name,
-        "completed_at": session.completed_at,
-        "local_date": session.local_date,
-        "notes": session.notes,
-        "created_at": session.created_at,
-    }
 
 
 def list_assignments(
