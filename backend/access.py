@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 
 from backend.errors import envelope
@@ -70,8 +70,10 @@ def _enforce() -> Any:
         return envelope(401, "Sign in with your password first.")
     if not current_user.is_authenticated:
         return envelope(401, "Sign in first.")
-    if rule in ("runner", "practitioner") and current_user.role != rule:
-        return envelope(403, f"Only a {rule} can do this.")
+    if rule in ("runner", "practitioner"):
+        if current_user.role != rule:
+            return envelope(403, f"Only a {rule} can do this.")
+        g.side = rule  # the side of the runner-practitioner exchange this request serves
     return None
 
 

@@ -41,39 +41,11 @@ practice_blp = Blueprint(
 _NOT_A_CLIENT = {"description": "No such client, or they do not share their data with you"}
 
 
-def _present(messages: list[Message], viewer: str) -> list[dict[str, Any]]:
-    return [_one(m, viewer) for m in messages]
-
-
-def _one(m: Message, viewer: str) -> dict[str, Any]:
-    suggestion = None
-    if m.weekdays is not None:
-        suggestion = {
-            "routine_id": m.routine_id,
-            "routine_name": m.routine.name if m.routine is not None else None,
-            "weekdays": m.weekdays,
-            "accepted_at": m.accepted_at,
-            "assignment_id": m.assignment_id,
-        }
-    return {
-        "id": m.id,
-        "thread_id": m.consent_id,
-        "author": m.author,
-        "mine": m.author == viewer,
-        "body": m.body,
-        "created_at": m.created_at,
-        "read_at": m.read_at,
-        "run": m.run,  # RunAttachment dumps it, estimate and advice included
-        "session": m.session,
-        "suggestion": suggestion,
-    }
-
-
 def _page(consent: Any, args: dict[str, Any], viewer: str) -> dict[str, Any]:
     items, cursor = service.page(consent, args["limit"], args["cursor"], args["since"])
     return {
         "thread": service.thread_out(consent, viewer),
-        "items": _present(items, viewer),
+        "items": items,
         "next_cursor": cursor,
         "newest": service.newest_position(items, args["since"]),
     }
@@ -99,7 +71,7 @@ class MyMessages(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Write to my practitioner, optionally about one of my runs or routine sessions"""
         message, created = service.send_as_runner(current_user, data)
-        return _present([message], "runner")[0], 201 if created else 200
+        return message, 201 if created else 200
 
 
 @me_blp.route("/messages/<uuid:message_id>/read")
@@ -116,10 +88,9 @@ class AcceptSuggestion(MethodView):
     @access("runner")
     @me_blp.response(200, MessageOut)
     @me_blp.alt_response(409, description="The link this suggestion came from has ended")
-    def post(self, message_id: uuid.UUID) -> dict[str, Any]:
+    def post(self, message_id: uuid.UUID) -> Message:
         """Accept my practitioner's routine suggestion: it becomes an assignment"""
-        message = service.accept_suggestion(current_user, message_id)
-        return _present([message], "runner")[0]
+        return service.accept_suggestion(current_user, message_id)
 
 
 @me_blp.route("/unread")
@@ -152,7 +123,7 @@ class ClientMessages(MethodView):
         """Answer a client, optionally suggesting a routine they can accept"""
         consent = service.practitioner_thread(current_user, client_id)
         message, created = service.send_as_practitioner(current_user, consent, data)
-        return _present([message], "practitioner")[0], 201 if created else 200
+        return message, 201 if created else 200
 
 
 @clients_blp.route("/<uuid:client_id>/messages/<uuid:message_id>/read")

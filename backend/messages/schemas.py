@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from marshmallow import ValidationError, fields, validate, validates
 
 from backend.messages.models import AUTHORS, MAX_LENGTH
@@ -84,18 +85,27 @@ class SessionAttachment(OutSchema):
 
 
 class SuggestionOut(OutSchema):
+    """A message's suggested routine (the message's own columns)."""
+
     routine_id = fields.UUID(allow_none=True)
-    routine_name = fields.String(allow_none=True)
+    routine_name = fields.Function(
+        lambda m: m.routine.name if m.routine is not None else None,
+        allow_none=True,
+        metadata={"type": "string"},
+    )
     weekdays = fields.List(fields.Integer())
     accepted_at = fields.AwareDateTime(format="iso", allow_none=True)
     assignment_id = fields.UUID(allow_none=True)
 
 
 class MessageOut(OutSchema):
+    """A `Message`, as the signed-in side of the thread sees it."""
+
     id = fields.UUID()
-    thread_id = fields.UUID()
+    thread_id = fields.UUID(attribute="consent_id")
     author = fields.String(validate=validate.OneOf(AUTHORS))
-    mine = fields.Boolean()
+    # Written by the side this request serves (`g.side`, set by `@access`).
+    mine = fields.Function(lambda m: m.author == g.side, metadata={"type": "boolean"})
     body = fields.String()
     created_at = fields.AwareDateTime(format="iso")
     read_at = fields.AwareDateTime(
@@ -105,7 +115,9 @@ class MessageOut(OutSchema):
     )
     run = fields.Nested(RunAttachment, allow_none=True)
     session = fields.Nested(SessionAttachment, allow_none=True)
-    suggestion = fields.Nested(SuggestionOut, allow_none=True)
+    suggestion = Derived(
+        SuggestionOut, lambda m: m if m.weekdays is not None else None, allow_none=True
+    )
 
 
 class ThreadOut(OutSchema):
