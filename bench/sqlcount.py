@@ -25,7 +25,8 @@ from sqlalchemy import event
 _LOGGED = re.compile(r"\[(\d+)\][^\n]*? LOG:  (?:statement|execute [^:]*): (.*)")
 
 
-_TRANSACTION = {"BEGIN", "COMMIT", "ROLLBACK"}
+# Transaction control, and the empty statement the pool sends to check a connection.
+_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK", ";"}
 
 
 def statements_in(parameters: Any, executemany: bool) -> int:
@@ -94,8 +95,8 @@ class ServerStatements:
 
     @property
     def work(self) -> list[str]:
-        """The statements other than BEGIN, COMMIT and ROLLBACK."""
-        return [s for s in self.statements if s.strip().upper() not in _TRANSACTION]
+        """The statements other than BEGIN, COMMIT, ROLLBACK and the pool's `;` ping."""
+        return [s for s in self.statements if s.strip().upper() not in _CONTROL]
 
     def __enter__(self) -> ServerStatements:
         if not self.on_server:
