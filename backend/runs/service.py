@@ -6,7 +6,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from backend.auth.models import User
@@ -24,14 +24,18 @@ from backend.runs.triage import advice, triage_level
 
 
 def load_model() -> LoadModel:
-    cfg = current_app.config
-    return LoadModel(
-        run_cadence=Cadence(*cfg["LOAD_RUN_CADENCE"]),
-        walk_cadence=Cadence(*cfg["LOAD_WALK_CADENCE"]),
-        step_spread=float(cfg["LOAD_STEP_SPREAD"]),
-        run_bw=Range(*cfg["LOAD_RUN_BW"]),
-        walk_bw=Range(*cfg["LOAD_WALK_BW"]),
-    )
+    """The configured load model, built once per request (every run dumped asks for it)."""
+    model: LoadModel | None = g.get("load_model")
+    if model is None:
+        cfg = current_app.config
+        model = g.load_model = LoadModel(
+            run_cadence=Cadence(*cfg["LOAD_RUN_CADENCE"]),
+            walk_cadence=Cadence(*cfg["LOAD_WALK_CADENCE"]),
+            step_spread=float(cfg["LOAD_STEP_SPREAD"]),
+            run_bw=Range(*cfg["LOAD_RUN_BW"]),
+            walk_bw=Range(*cfg["LOAD_WALK_BW"]),
+        )
+    return model
 
 
 def _apply(run: Run, data: dict[str, Any], user: User) -> None:
