@@ -157,5 +157,13 @@ class ProgressOut(OutSchema):
         validate=validate.OneOf(effects.OUTCOMES),
         metadata={"description": "The stiffness the triggers explain."},
     )
+    triggers_from = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "Set when the range holds more rated runs than the analysis "
+            "weighs (the latest 400): the first day of the runs it weighed. Null: every "
+            "rated run of the range."
+        },
+    )
     load_ = fields.Nested(LoadOut, data_key="load", attribute="load")
     adherence = fields.Nested(AdherenceOut)

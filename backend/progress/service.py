@@ -37,6 +37,20 @@ def date_range(start: date | None, end: date | None, today: date) -> tuple[date,
 # Longest range shown day by day, and week by week; longer ranges are shown by month.
 DAILY_UP_TO_DAYS = 180
 WEEKLY_UP_TO_DAYS = 730
+# The week-by-week lists (`stiffness.weekly`, `load.weekly`) hold the range's latest weeks
+# only: the screens show the last twelve, a report's table the last few months.
+WEEKS_LISTED = 26
+# The trigger analysis weighs the range's latest rated runs, at most this many: enough to
+# tell the factors apart, recent enough to describe the runner as they train now, and a
+# bound on the work whatever the length of the history.
+TRIGGER_RUNS = 400
+
+
+def listed_from(start: date, end: date) -> date:
+    """The first day of the week-by-week lists: the Monday `WEEKS_LISTED - 1` weeks before
+    the week of `end`, or `start` when the range is shorter."""
+    monday = end - timedelta(days=end.weekday())
+    return max(start, monday - timedelta(weeks=WEEKS_LISTED - 1))
 
 
 def resolution_for(start: date, end: date, asked: str | None = None) -> str:
@@ -78,8 +92,16 @@ def progress_for(
     where = (Run.user_id == runner.id, Run.local_date >= start, Run.local_date <= end)
     in_range = {"user_id": runner.id, "start": start, "end": end}
     step = resolution_for(start, end, resolution)
-    weekly = db.session.execute(_weekly_statement(), in_range).all()
-    rated = [(w, total / n, n) for w, total, n, _ in weekly if n]
+    rated_runs, triggers_from = _rated_runs(where)
+    first_listed = listed_from(start, end)
+    weighed_from = triggers_from or start
+    weighed_monday = weighed_from - timedelta(days=weighed_from.weekday())
+    # The weeks both the lists and the trigger analysis need, and no older ones.
+    weeks_from = max(start, min(first_listed, weighed_monday))
+    weekly = db.session.execute(_weekly_statement(), {**in_range, "start": weeks_from}).all()
+    rated = [(w, total / n, n) for w, total, n, _ in weekly if n and _as_date(w) >= first_listed]
+    covered = [(_as_date(w), km) for w, _, _, km in weekly if _as_date(w) >= weighed_monday]
+    observations = _observations(rated_runs, covered, start)
     return {
         "stiffness": {
             "resolution": step,
@@ -90,11 +112,10 @@ def progress_for(
         },
         "by_surface": _by(_grouped("surface", in_range), "surface"),
         "by_workout_type": _by(_grouped("workout_type", in_range), "workout_type"),
-        "triggers": effects.analyse(
-            _observations(where, [(w, None, n, km) for w, _, n, km in weekly], start), outcome
-        ),
+        "triggers": effects.analyse(observations, outcome),
         "triggers_outcome": outcome,
-        "load": {"weekly": weekly_load(runner, in_range)},
+        "triggers_from": triggers_from,
+        "load": {"weekly": weekly_load(runner, {**in_range, "start": first_listed})},
         "adherence": adherence_for_many([runner.id], start, end, today)[runner.id],
     }
 
@@ -158,10 +179,10 @@ def _series_statement(step: str) -> Select[Any]:
     )
 
 
-def _observations(
-    where: tuple[ColumnElement[bool], ...], weekly: Any, start: date
-) -> list[effects.Observation]:
-    """One row per run with either stiffness, in one statement, with the factors weighed."""
+def _rated_runs(where: tuple[ColumnElement[bool], ...]) -> tuple[list[Any], date | None]:
+    """The range's latest `TRIGGER_RUNS` runs with either stiffness, oldest first, in one
+    statement; and the first day they cover when the limit cut the range short (else
+    None)."""
     rows = db.session.execute(
         select(
             Run.local_date,
@@ -172,10 +193,22 @@ def _observations(
             Run.distance_km,
             week_start(Run.local_date),
             Run.morning_stiffness,
-        ).where(*where, or_(Run.stiffness.is_not(None), Run.morning_stiffness.is_not(None)))
+        )
+        .where(*where, or_(Run.stiffness.is_not(None), Run.morning_stiffness.is_not(None)))
+        .order_by(Run.local_date.desc(), Run.started_at.desc())
+        .limit(TRIGGER_RUNS + 1)
     ).all()
+    weighed = list(reversed(rows[:TRIGGER_RUNS]))
+    return weighed, weighed[0].local_date if len(rows) > TRIGGER_RUNS else None
+
+
+def _observations(
+    rows: list[Any], week_km: list[tuple[date, Any]], start: date
+) -> list[effects.Observation]:
+    """The runs with their factors weighed; a heavy week is judged among `week_km`, the
+    weeks the runs cover."""
     median_km = stats.median([float(r.distance_km) for r in rows])
-    heavy = set(_heavy_weeks([(w, km) for w, _, _, km in weekly]))
+    heavy = set(_heavy_weeks(week_km))
     return [
         effects.Observation(
             stiffness=None if stiffness is None else float(stiffness),

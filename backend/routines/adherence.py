@@ -42,6 +42,9 @@ class Adherence(TypedDict):
     streak_days: int
 
 
+_NOTHING: frozenset[uuid.UUID] = frozenset()
+
+
 def covers(schedule: Schedule, day: date) -> bool:
     return schedule.starts_on <= day and (schedule.ends_on is None or day <= schedule.ends_on)
 
@@ -64,7 +67,17 @@ def days(start: date, end: date) -> list[date]:
 def plan_for_range(
     schedules: Sequence[Schedule], start: date, end: date, starter: Sequence[uuid.UUID] = ()
 ) -> dict[date, list[uuid.UUID]]:
-    return {day: plan_for_day(schedules, day, starter) for day in days(start, end)}
+    """`plan_for_day` for every day of [start, end]; the days no schedule covers (most of a
+    long history) get the starter programme without looking at each schedule."""
+    plain = list(dict.fromkeys(starter))
+    spans = [(s.starts_on, s.ends_on or date.max) for s in schedules]
+    plan = {}
+    for day in days(start, end):
+        if spans and any(a <= day <= b for a, b in spans):
+            plan[day] = plan_for_day(schedules, day, starter)
+        else:
+            plan[day] = plain.copy()
+    return plan
 
 
 def adherence(
@@ -83,7 +96,8 @@ def adherence(
     for day, routine_ids in planned_by_day.items():
         due = set(routine_ids)
         planned += len(due)
-        done += len(due & done_by_day.get(day, set()))
+        if day in done_by_day:
+            done += len(due & done_by_day[day])
     rate = round(done / planned, 3) if planned else None
     history = planned_by_day if streak_from is None else streak_from
     if today is None:
@@ -106,7 +120,7 @@ def streak(
         due = set(planned_by_day[day])
         if not due:
             continue
-        if due <= done_by_day.get(day, set()):
+        if due <= done_by_day.get(day, _NOTHING):
             count += 1
         elif day != today:
             break

@@ -39,6 +39,7 @@ class TestProgress:
             "load": {"weekly": []},
             "adherence": body["adherence"],
             "triggers_outcome": "after_run",
+            "triggers_from": None,
         }
         assert set(body["adherence"]) == {"planned", "done", "rate", "streak_days"}
 

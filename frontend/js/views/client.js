@@ -218,7 +218,7 @@ export async function render(root, ctx) {
       weeklyOutcomes(progress, sessions, assignments, outcomes, data.range),
       outcomesSection(outcomes, { who: "their", heading: "Questionnaire scores", restart: (qid) => api.post(`/clients/${id}/questionnaires/${qid}/restart`, {}) }),
       outcomes.schedule ? scheduleForm(id, outcomes.schedule) : null,
-      triggersSection(progress.triggers, { who: "their", load: (outcome) => api.get(`/clients/${id}/progress`, { ...data.range, outcome }).then((p) => p.triggers) }),
+      triggersSection(progress.triggers, { who: "their", since: progress.triggers_from, load: (outcome) => api.get(`/clients/${id}/progress`, { ...data.range, outcome }).then((p) => p.triggers) }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       h("div", { class: "grid-2" }, loadSection(progress.load, ctx.user), adherenceCalendar(sessions, assignments, isoDate())),
       assignmentsSection(id, assignments, routines, () => draw()),

@@ -73,7 +73,7 @@ const OUTCOMES = [
   ["next_morning", "The next morning"],
 ];
 
-function triggersBody(list, who, outcome) {
+function triggersBody(list, who, outcome, since) {
   const more = (t) => t.label === "clearly_more" || t.label === "possibly_more";
   const hasHills = list.some((t) => more(t) && ((t.factor === "workout_type" && t.value === "hills") || (t.factor === "terrain" && t.value === "hilly")));
   const soft = list.some((t) => more(t) && t.factor === "surface" && ["sand", "trail", "woodchip"].includes(t.value));
@@ -91,6 +91,9 @@ function triggersBody(list, who, outcome) {
     list.length && morning
       ? h("p", { class: "hint" }, "Measured on the next-morning answers: what keeps stiffness lingering, not only what brings it on. Runs without a morning answer are left out.")
       : null,
+    list.length && since
+      ? h("p", { class: "hint" }, `Worked out from ${who} latest runs, since ${formatDate(since, { day: "numeric", month: "long", year: "numeric" })}; older runs in this period are left out so the picture stays current.`)
+      : null,
     list.length
       ? h("p", { class: "hint" }, "Each factor is weighed together with the others (surface, workout, terrain, distance, weekly load and the trend over time), so one does not hide behind another. These are estimates from your own runs, not a diagnosis.")
       : null,
@@ -103,8 +106,8 @@ function triggersBody(list, who, outcome) {
  * The trigger analysis. With `load(outcome)` (resolving to the triggers) it offers the
  * choice of stiffness measured right after the run or the next morning.
  */
-export function triggersSection(triggers, { who = "your", heading = "What seems to bring it on", outcome = "after_run", load = null } = {}) {
-  const body = h("div", { class: "triggers-body", "aria-live": "polite" }, triggersBody(triggers || [], who, outcome));
+export function triggersSection(triggers, { who = "your", heading = "What seems to bring it on", outcome = "after_run", load = null, since = null } = {}) {
+  const body = h("div", { class: "triggers-body", "aria-live": "polite" }, triggersBody(triggers || [], who, outcome, since));
   let picker = null;
   if (load) {
     picker = h(
@@ -118,7 +121,7 @@ export function triggersSection(triggers, { who = "your", heading = "What seems 
       picker.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === btn)));
       body.setAttribute("aria-busy", "true");
       try {
-        body.replaceChildren(...triggersBody(await load(btn.dataset.outcome), who, btn.dataset.outcome).filter(Boolean));
+        body.replaceChildren(...triggersBody(await load(btn.dataset.outcome), who, btn.dataset.outcome, since).filter(Boolean));
       } catch (err) {
         body.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, err.message));
       } finally {

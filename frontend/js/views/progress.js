@@ -43,7 +43,7 @@ export async function render(root, ctx) {
       chartBox,
       morningSection(progress, { who: "your" }),
       outcomesSection(outcomes, { who: "your", heading: "How you are doing", restart: (qid) => api.post(`/me/questionnaires/${qid}/restart`, {}) }),
-      triggersSection(progress.triggers, { who: "your", load: (outcome) => api.get("/progress", { ...q, outcome }).then((p) => p.triggers) }),
+      triggersSection(progress.triggers, { who: "your", since: progress.triggers_from, load: (outcome) => api.get("/progress", { ...q, outcome }).then((p) => p.triggers) }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       loadSection(progress.load, ctx.user),
       runs.length

@@ -38,7 +38,7 @@ export async function render(root, ctx) {
       chartBox,
       outcomesSection(outcomes, { who: "their", heading: "Questionnaire scores" }),
       weeklyOutcomes(progress, sessions, assignments, outcomes, range),
-      triggersSection(progress.triggers, { who: "their" }),
+      triggersSection(progress.triggers, { who: "their", since: progress.triggers_from }),
       h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
       h("div", { class: "grid-2" }, loadSection(progress.load, ctx.user), adherenceCalendar(sessions, assignments, isoDate())),
       h("section", { class: "card" }, h("h2", {}, "Runs"), runsTable(runs, ctx.user, { limit: 60 })),
