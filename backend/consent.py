@@ -13,12 +13,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, literal, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    Uuid,
+    and_,
+    literal,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from backend.auth.models import User
-from backend.db import UTCDateTime, new_uuid, utcnow
+from backend.db import UTCDateTime, random_uuid, utcnow
 from backend.errors import Conflict, NotFound, field_error
 from backend.extensions import db
 from backend.practice.models import AccessRead, AccessVisit, Consent, PracticeInvite
@@ -157,8 +168,8 @@ def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what:
 
     A read within VISIT_WINDOW of the practitioner's last read of the same runner joins
     that visit; otherwise a new visit starts. Three statements whether one runner is
-    read or hundreds: close the stale visits, upsert the open ones (one multi-row
-    INSERT ... ON CONFLICT), add `what` to each open visit (one INSERT ... SELECT).
+    read or hundreds: close the stale visits, upsert the open ones (one INSERT ... SELECT
+    ... ON CONFLICT), add `what` to each open visit (one INSERT ... SELECT).
     """
     ids = list(dict.fromkeys(runner_ids))
     if ids:
@@ -170,12 +181,16 @@ def record_access(practitioner_id: uuid.UUID, runner_ids: list[uuid.UUID], what:
             .values(is_open=False)
             .execution_options(synchronize_session=False)
         )
-        rows = [
-            {"id": new_uuid(), "practitioner_id": practitioner_id, "runner_id": rid}
-            | {"started_at": now, "last_seen_at": now, "is_open": True}
-            for rid in ids
-        ]
-        upsert = _dialect_insert(AccessVisit).values(rows)
+        # The new visits come from a SELECT, not a VALUES row per runner: the statement
+        # is built and sent the same way for one runner or hundreds.
+        opened = literal(now, UTCDateTime())
+        new_visits = select(
+            random_uuid(), literal(practitioner_id, Uuid()), User.id, opened, opened, true()
+        ).where(User.id.in_(ids))
+        upsert = _dialect_insert(AccessVisit).from_select(
+            ["id", "practitioner_id", "runner_id", "started_at", "last_seen_at", "is_open"],
+            new_visits,
+        )
         db.session.execute(
             upsert.on_conflict_do_update(
                 index_elements=[AccessVisit.practitioner_id, AccessVisit.runner_id],

@@ -6,9 +6,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Uuid, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints: SQLite batch migrations can only alter what has a name.
@@ -27,6 +29,29 @@ def utcnow() -> datetime:
 
 def new_uuid() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class random_uuid(FunctionElement[uuid.UUID]):
+    """A new random (version 4) UUID made by the database, for INSERT ... SELECT."""
+
+    type = Uuid()
+    inherit_cache = True
+    name = "random_uuid"
+
+
+@compiles(random_uuid, "postgresql")
+def _random_uuid_postgresql(element: random_uuid, compiler: Any, **kw: Any) -> str:
+    return "gen_random_uuid()"
+
+
+@compiles(random_uuid, "sqlite")
+def _random_uuid_sqlite(element: random_uuid, compiler: Any, **kw: Any) -> str:
+    # 32 hex digits, as SQLAlchemy stores a UUID there, with the version 4 and variant bits.
+    def digits(n: int) -> str:
+        return f"substr(lower(hex(randomblob({(n + 1) // 2}))), 1, {n})"
+
+    variant = "substr('89ab', 1 + abs(random()) % 4, 1)"
+    return f"({digits(12)} || '4' || {digits(3)} || {variant} || {digits(15)})"
 
 
 class UTCDateTime(TypeDecorator[datetime]):

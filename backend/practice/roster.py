@@ -44,7 +44,7 @@ def roster(practitioner: User, now: datetime) -> list[dict[str, Any]]:
     # Each client's own calendar: "today" and the last 14 days are where they live.
     todays = {c.id: local_today(c, now) for c in clients}
     trends = recent_trends(ids, todays)
-    adherence = adherence_for_many(ids, None, None, window_days=14)
+    adherence = adherence_for_many(ids, None, None, window_days=14, with_streak=False)
     worsening = worsening_among(ids)
     latest = max(todays.values(), default=now.date())
     mornings = morning_after_many(ids, latest - timedelta(days=MORNING_DAYS - 1), latest)

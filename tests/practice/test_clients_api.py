@@ -103,6 +103,10 @@ class TestRoster:
         assert small == large == small_again == large_again
         visits = sql(lambda s: s.scalar(select(func.count()).select_from(AccessVisit)))
         assert visits == 200  # one open visit per client, however often the roster is read
+        # The database made each visit's id: a distinct version 4 UUID, read back as one.
+        ids = sql(lambda s: list(s.scalars(select(AccessVisit.id))))
+        assert len(set(ids)) == 200
+        assert {(i.version, i.variant) for i in ids} == {(4, uuid.RFC_4122)}
 
 
 class TestClient:

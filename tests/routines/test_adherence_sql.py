@@ -71,6 +71,27 @@ class TestAdherenceFor:
         result = in_app(lambda: adherence_for(runner.id, MONDAY, tue, MONDAY + timedelta(2)))
         assert result == {"planned": 6, "done": 6, "rate": 1.0, "streak_days": 3}
 
+    def test_without_the_streak_it_reads_the_range_only(
+        self, practitioner_api, client_runner, login, builtin, in_app
+    ):
+        core = builtin["routines"]["core-stability"]
+        body = {"routine_id": str(core), "weekdays": [0, 2, 4], "starts_on": "2026-11-02"}
+        url = f"/api/v1/clients/{client_runner.id}/assignments"
+        assert practitioner_api.post(url, body).status_code == 201
+        api = login(client_runner)
+        for day in (date(2026, 11, 9), date(2026, 11, 11), date(2026, 11, 13), MONDAY):
+            log(api, core, at(day))
+        wed = MONDAY + timedelta(2)
+
+        def both(**kw):
+            return adherence_for_many([client_runner.id], MONDAY, wed, wed, **kw)
+
+        full = in_app(lambda: both())[client_runner.id]
+        short = in_app(lambda: both(with_streak=False))[client_runner.id]
+        # The same planned and done counts; the streak stops at the range's first day.
+        assert full == {"planned": 2, "done": 1, "rate": 0.5, "streak_days": 4}
+        assert short == {"planned": 2, "done": 1, "rate": 0.5, "streak_days": 1}
+
     def test_days_before_sign_up_are_not_planned(self, make_user, builtin, in_app):
         runner = make_user(role="runner", created_at=at(SUNDAY, 12))
         result = in_app(lambda: adherence_for(runner.id, MONDAY, SUNDAY, SUNDAY))

@@ -262,12 +262,16 @@ def adherence_for_many(
     today: date | None = None,
     *,
     window_days: int | None = None,
+    with_streak: bool = True,
 ) -> dict[uuid.UUID, rules.Adherence]:
     """Adherence for several runners in four queries; `today` defaults to each one's own.
 
     With `window_days`, each runner's range is the last that many days up to their own
-    today, and today's routines count only once done (the day is not over yet).
+    today, and today's routines count only once done (the day is not over yet). Without
+    `with_streak` the year of look-back the streak needs is skipped (for a caller that
+    does not show it): `streak_days` then counts within the range only.
     """
+    lookback_days = STREAK_LOOKBACK_DAYS if with_streak else 0
     runners = list(db.session.scalars(select(User).where(User.id.in_(list(runner_ids)))))
     if not runners:
         return {}
@@ -279,7 +283,7 @@ def adherence_for_many(
     first = {r.id: local_date_of(r.created_at, r.timezone) for r in runners}
     earliest = min(
         *(s for s, _ in ranges.values()),
-        *(t - timedelta(days=STREAK_LOOKBACK_DAYS) for t in todays.values()),
+        *(t - timedelta(days=lookback_days) for t in todays.values()),
     )
     latest = max(*(e for _, e in ranges.values()), *todays.values())
     schedules: dict[uuid.UUID, list[Assignment]] = defaultdict(list)
@@ -291,7 +295,7 @@ def adherence_for_many(
     for runner_id, runner_today in todays.items():
         range_start, range_end = ranges[runner_id]
         # Days before sign-up and days not yet reached are not planned.
-        lookback = min(range_start, runner_today - timedelta(days=STREAK_LOOKBACK_DAYS))
+        lookback = min(range_start, runner_today - timedelta(days=lookback_days))
         history = rules.plan_for_range(
             schedules[runner_id], max(first[runner_id], lookback), runner_today, starter
         )
