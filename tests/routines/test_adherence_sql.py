@@ -29,6 +29,16 @@ def log(api, routine_id, when):
     assert api.post("/api/v1/sessions", body).status_code == 201
 
 
+def three_days_a_week(practitioner_api, client_runner, login, builtin):
+    """Core stability assigned Monday, Wednesday and Friday from 2 November; the routine's
+    id and the client's signed-in API."""
+    core = builtin["routines"]["core-stability"]
+    body = {"routine_id": str(core), "weekdays": [0, 2, 4], "starts_on": "2026-11-02"}
+    url = f"/api/v1/clients/{client_runner.id}/assignments"
+    assert practitioner_api.post(url, body).status_code == 201
+    return core, login(client_runner)
+
+
 def at(day, hour=8):
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
@@ -37,11 +47,7 @@ class TestAdherenceFor:
     def test_it_counts_a_weekly_schedule(
         self, practitioner_api, client_runner, login, builtin, in_app
     ):
-        core = builtin["routines"]["core-stability"]
-        body = {"routine_id": str(core), "weekdays": [0, 2, 4], "starts_on": "2026-11-02"}
-        url = f"/api/v1/clients/{client_runner.id}/assignments"
-        assert practitioner_api.post(url, body).status_code == 201
-        api = login(client_runner)
+        core, api = three_days_a_week(practitioner_api, client_runner, login, builtin)
         for day in (
             date(2026, 11, 9),
             date(2026, 11, 11),
@@ -74,11 +80,7 @@ class TestAdherenceFor:
     def test_without_the_streak_it_reads_the_range_only(
         self, practitioner_api, client_runner, login, builtin, in_app
     ):
-        core = builtin["routines"]["core-stability"]
-        body = {"routine_id": str(core), "weekdays": [0, 2, 4], "starts_on": "2026-11-02"}
-        url = f"/api/v1/clients/{client_runner.id}/assignments"
-        assert practitioner_api.post(url, body).status_code == 201
-        api = login(client_runner)
+        core, api = three_days_a_week(practitioner_api, client_runner, login, builtin)
         for day in (date(2026, 11, 9), date(2026, 11, 11), date(2026, 11, 13), MONDAY):
             log(api, core, at(day))
         wed = MONDAY + timedelta(2)
