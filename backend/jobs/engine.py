@@ -7,29 +7,34 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey
+from huey.consumer import Consumer, Scheduler
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from backend.observability import current_request_id, job_request_id
 
 log = logging.getLogger(__name__)
 
-# Consumers share a tick marker per minute; markers older than this are removed.
-_TICK_KEEP = timedelta(minutes=30)
+# Consumers share a tick marker per tick; markers older than this many ticks are removed.
+_TICK_KEEP = 30
+_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - huey keeps naive UTC times
 
 
 class LimberHuey(Huey):
-    """Huey whose periodic schedule fires once per minute across all consumers.
+    """Huey whose periodic schedule fires once per tick across all consumers.
 
-    Every consumer's scheduler asks for the periodic tasks due this minute; only the
-    one that first writes this minute's marker into the shared storage gets them, so
+    A tick is `tick_seconds` long (JOBS_TICK_SECONDS, a minute unless a test shortens
+    it). Every consumer's scheduler asks for the periodic tasks due at each tick; only
+    the one that first writes that tick's marker into the shared storage gets them, so
     however many workers run, each periodic task is enqueued once per tick.
     """
+
+    tick_seconds = 60
 
     def read_periodic(self, timestamp: datetime | None) -> list[Any]:
         if timestamp is None:
@@ -37,14 +42,25 @@ class LimberHuey(Huey):
         due = super().read_periodic(timestamp)
         if not due:
             return due
-        if not self.storage.put_if_empty(_tick_key(timestamp), b"1"):
+        tick = int((timestamp - _EPOCH).total_seconds()) // self.tick_seconds
+        if not self.storage.put_if_empty(self._tick_key(tick), b"1"):
             return []
-        self.storage.delete_data(_tick_key(timestamp - _TICK_KEEP))
+        self.storage.delete_data(self._tick_key(tick - _TICK_KEEP))
         return due
 
+    def _tick_key(self, tick: int) -> str:
+        return f"periodic-tick:{self.tick_seconds}:{tick}"
 
-def _tick_key(moment: datetime) -> str:
-    return "periodic-tick:" + moment.strftime("%Y%m%d%H%M")
+    def create_consumer(self, **options: Any) -> Consumer:
+        """A consumer whose scheduler looks for periodic work once per tick."""
+
+        class TickScheduler(Scheduler):
+            periodic_task_seconds = self.tick_seconds
+
+        class TickConsumer(Consumer):
+            scheduler_class = TickScheduler
+
+        return TickConsumer(self, **options)
 
 
 huey = LimberHuey("limber", results=False, utc=True, storage_class=MemoryStorage)
@@ -57,6 +73,7 @@ def init_app(app: Flask) -> None:
     _app = app
     storage, options = storage_for(app.config)
     huey.name = app.config["JOBS_NAME"]
+    huey.tick_seconds = app.config["JOBS_TICK_SECONDS"]
     huey.storage_class = storage
     huey.storage_kwargs = options
     huey._immediate = False

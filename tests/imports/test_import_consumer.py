@@ -45,6 +45,9 @@ def consumer(
         "LIMBER_ENV": "testing",
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "INFO",
+        # The sweeps run every 2 s, not once a minute: a restarted consumer sees a
+        # stale task within seconds.
+        "JOBS_TICK_SECONDS": "2",
     }
     saved = {k: app.config.get(k) for k in settings}
     app.config.update(
@@ -108,7 +111,7 @@ def test_an_import_whose_worker_was_killed_is_resumed_and_nothing_is_doubled(
     stalled = _progress(runner_api, started["id"])
     assert stalled["status"] == "running"
     assert stalled["processed"] >= halfway["processed"]
-    consumer.start()  # the next minute's sweep sees the stale heartbeat and queues it again
+    consumer.start()  # the next tick's sweep sees the stale heartbeat and queues it again
     done = wait_for(
         lambda: (p := _progress(runner_api, started["id"]))["status"] in ("done", "failed") and p,
         timeout=150,

@@ -100,6 +100,9 @@ def setup(
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "INFO",
         "JSON_LOGS": "true",
+        # The sweeps run every 2 s, not once a minute: a restarted consumer sees a
+        # stale task within seconds.
+        "JOBS_TICK_SECONDS": "2",
     }
     saved = {k: app.config.get(k) for k in settings}
     app.config.update(

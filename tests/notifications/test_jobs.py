@@ -37,7 +37,20 @@ def test_each_minutes_periodic_tasks_go_to_one_consumer_only():
     tick = datetime(2026, 12, 2, 7, 0)  # noqa: DTZ001 - huey keeps naive UTC times
     assert huey.read_periodic(tick)  # the first consumer to ask gets them
     assert huey.read_periodic(tick) == []  # any other consumer, the same minute
+    assert huey.read_periodic(tick.replace(second=40)) == []  # still the same tick
     assert crontab(minute="0")(tick)
+
+
+def test_a_shorter_tick_runs_the_schedule_once_per_tick(monkeypatch):
+    from datetime import datetime
+
+    monkeypatch.setattr(huey, "tick_seconds", 2)
+    at = datetime(2026, 12, 2, 8, 0, 10)  # noqa: DTZ001 - huey keeps naive UTC times
+    assert huey.read_periodic(at)
+    assert huey.read_periodic(at.replace(second=11)) == []  # the same 2-second tick
+    assert huey.read_periodic(at.replace(second=12))  # the next one
+    consumer = huey.create_consumer(workers=1, worker_type="thread")
+    assert consumer.scheduler_class.periodic_task_seconds == 2
 
 
 def test_flask_vapid_prints_a_usable_key_pair(app):

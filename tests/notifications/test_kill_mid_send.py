@@ -90,8 +90,8 @@ def test_a_consumer_killed_mid_send_resends_that_one_email(setup, practitioner_a
         left = _delivery(sql)
         assert (left.status, left.attempts, left.sent_at) == ("sending", 1, None)
         smtp.released.set()
-        consumer.start()  # the next minute's sweep finds the stale claim and sends again
-        # The sweep runs once a minute, on whichever consumer writes that minute's marker.
+        consumer.start()  # the next tick's sweep finds the stale claim and sends again
+        # The sweep runs once a tick (here 2 s), on whichever consumer writes its marker.
         wait_for(
             lambda: _delivery(sql).status == "sent",
             timeout=300,
