@@ -105,7 +105,6 @@ class LiveServer:
         extra_env: dict[str, str] | None = None,
         root: Path = ROOT,
         port: int | None = None,
-        app: str = "backend",
     ) -> None:
         self.root = root
         self.env = {
@@ -126,7 +125,7 @@ class LiveServer:
         for command in (["db", "upgrade"], ["seed"], ["demo"]):
             self._flask(command)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", app, "run", "--port", str(self.port)],
+            [sys.executable, "-m", "flask", "--app", "backend", "run", "--port", str(self.port)],
             cwd=self.root,
             env=self.env,
             stdout=self.log,

@@ -1,8 +1,7 @@
 """Conditional reads end to end: api.js sends If-None-Match, a 304 reuses the kept body,
 the service worker revalidates its own copy, and offline reading still works.
 
-The server is the app with real ETags where it sends them and, for the endpoints the
-contract names, a stand-in ETag otherwise (tests/browser/etag_app.py).
+The server is the app itself, on a database of its own (the test counts its requests).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def etag_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = LiveServer(tmp_path_factory.mktemp("browser-etag"), app="tests.browser.etag_app")
+    server = LiveServer(tmp_path_factory.mktemp("browser-etag"))
     yield server.url
     server.stop()
 
