@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "56a09af3ce6b";
+const VERSION = "90efd5d943d4";
 const PRECACHE = [
   "/",
   "/css/app.css",

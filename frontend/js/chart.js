@@ -3,7 +3,7 @@
 // Each run is a mark whose shape and colour say its workout (or surface); a red
 // ring marks a run with a warning sign. Hover, tap or the arrow keys show a run's
 // details in the panel under the chart; the table lists them all.
-import { h } from "./dom.js";
+import { h, nextTask } from "./dom.js";
 import { RED_FLAGS, SURFACES, WORKOUTS, formatDate, formatDistance, formatDuration, labelOf } from "./format.js";
 
 let uPlotPromise = null;
@@ -348,6 +348,10 @@ export async function stiffnessChart(container, runs, { title = "Stiffness after
   refresh();
 
   const uPlot = await loadUPlot();
+  // The figure is laid out (the plot's box keeps its height); the drawing is a task of
+  // its own, so a long page is not one long block of work.
+  await nextTask();
+  if (!figure.isConnected) return;
   const width = () => Math.max(260, plotBox.clientWidth || container.clientWidth || 320);
   plot = new uPlot(plotOptions(width(), lines, colours, marksDrawer(state)), data, plotBox);
   pickRuns(plot, plotBox, detail, state, user);

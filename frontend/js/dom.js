@@ -28,6 +28,11 @@ function append(el, children) {
   }
 }
 
+/** Resolves in a later task, so the browser can paint (and answer taps) in between. */
+export function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h, nextTask } from "../dom.js";
 import { LAST_PROGRESS, PROGRESS_DAYS } from "../warm.js";
 import { outcomesSection } from "./outcomes.js";
 import { byWorkout, bySurface, loadSection, morningSection, rangeQuery, runsTable, summaryCards, triggersSection } from "./parts.js";
@@ -37,27 +37,27 @@ export async function render(root, ctx) {
       import("../chart.js"),
     ]);
     if (!ctx.isCurrent()) return;
-    body.replaceChildren(summaryCards(progress));
+    // The cards and the chart's frame first, then each section below in a task of its own
+    // and the plot after them, so no single block of work holds the page. Nothing above
+    // moves: sections go below, and the plot's box keeps its height until drawn.
     const chartBox = h("div", {});
-    body.append(
-      chartBox,
-      morningSection(progress, { who: "your" }),
-      outcomesSection(outcomes, { who: "your", heading: "How you are doing", restart: (qid) => api.post(`/me/questionnaires/${qid}/restart`, {}) }),
-      triggersSection(progress.triggers, { who: "your", since: progress.triggers_from, load: (outcome) => api.get("/progress", { ...q, outcome }).then((p) => p.triggers) }),
-      h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
-      loadSection(progress.load, ctx.user),
-      runs.length
-        ? h(
-            "section",
-            { class: "card", "aria-labelledby": "recent-runs-title" },
-            h("h2", { id: "recent-runs-title" }, "Recent runs"),
-            runsTable(runs, ctx.user, { limit: 10 }),
-            h("p", {}, h("a", { href: "/runs" }, "All your runs, to correct or delete one")),
-          )
-        : null,
-    );
-    // Laid out at once (the plot's box keeps its height until uPlot draws in it).
-    dispose = await stiffnessChart(chartBox, runs, { user: ctx.user });
+    body.replaceChildren(summaryCards(progress), chartBox);
+    const drawn = stiffnessChart(chartBox, runs, { user: ctx.user });
+    const sections = [
+      () => morningSection(progress, { who: "your" }),
+      () => outcomesSection(outcomes, { who: "your", heading: "How you are doing", restart: (qid) => api.post(`/me/questionnaires/${qid}/restart`, {}) }),
+      () => triggersSection(progress.triggers, { who: "your", since: progress.triggers_from, load: (outcome) => api.get("/progress", { ...q, outcome }).then((p) => p.triggers) }),
+      () => h("div", { class: "grid-2" }, byWorkout(progress), bySurface(progress)),
+      () => loadSection(progress.load, ctx.user),
+      () => (runs.length ? recentRuns(runs, ctx.user) : null),
+    ];
+    for (const section of sections) {
+      await nextTask();
+      if (!ctx.isCurrent() || !body.isConnected) return;
+      const el = section();
+      if (el) body.append(el);
+    }
+    dispose = await drawn;
   }
 
   picker.addEventListener("click", (event) => {
@@ -71,4 +71,14 @@ export async function render(root, ctx) {
 
   await load();
   return () => dispose && dispose();
+}
+
+function recentRuns(runs, user) {
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "recent-runs-title" },
+    h("h2", { id: "recent-runs-title" }, "Recent runs"),
+    runsTable(runs, user, { limit: 10 }),
+    h("p", {}, h("a", { href: "/runs" }, "All your runs, to correct or delete one")),
+  );
 }
