@@ -51,8 +51,15 @@ run: $(BIN)/.run-deps
 	@echo "==> Limber is at http://$(HOST):$(PORT)  (API explorer: /api/docs)"
 	LIMBER_HOST=$(HOST) LIMBER_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
-# The browser pass goes last so the run closes on a pytest summary line.
-test: test-sqlite test-postgres reliability test-browser
+# Four passes, two at a time on two cores: SQLite beside PostgreSQL, then the adversarial
+# suite beside the browser. Each pass's output is printed whole when it ends
+# (--output-sync); `make test TEST_JOBS=1` runs them one after another with live output.
+TEST_JOBS ?= 2
+SUBMAKE := $(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target
+test: install
+	@$(SUBMAKE) test-sqlite test-postgres
+	@$(SUBMAKE) reliability test-browser
+	@echo "==> make test: the SQLite, PostgreSQL, reliability and browser passes all passed"
 
 test-sqlite: install
 	$(PYTEST) -q -m "not browser" --ignore=tests/reliability
