@@ -247,6 +247,9 @@ class Row:
     name: str
     route: str  # "METHOD path status" as the workers count it
     load: Load
+    # The same endpoint on one connection: one request at a time keeps one of the two
+    # workers busy, so the server runs at half its saturating rate or below.
+    half: Load | None = None
     statements: float = 0.0
     cpu_ms: float = 0.0
 
@@ -307,7 +310,8 @@ def measure(server: Server, users: dict[str, str], seconds: float) -> dict[str, 
         headers = (client.headers(unsafe=method != "GET") if client else {}) | extra
         wrk(base + path, 1, CONNECTIONS, method, headers, body)  # warm up
         load = wrk(base + path, seconds, CONNECTIONS, method, headers, body)
-        rows.append(Row(name, f"{method} {path.split('?')[0]}", load))
+        half = wrk(base + path, max(2.0, seconds / 2), 1, method, headers, body)
+        rows.append(Row(name, f"{method} {path.split('?')[0]}", load, half))
     return {"rows": rows, "sizes": sizes}
 
 
@@ -382,6 +386,10 @@ def verdict(ok: bool) -> str:
     return "holds" if ok else "misses"
 
 
+def _p95(load: Load | None) -> float:
+    return load.p95_ms if load and load.requests else float("inf")
+
+
 def report(
     backend: str,
     rows: list[Row],
@@ -398,14 +406,16 @@ def report(
         f"== {backend}: {WORKERS} sync workers, {CONNECTIONS} connections, "
         f"/healthz {health_rate:.0f} req/s (mean of first and last run)",
         f"{'endpoint':<34} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'ratio':>6} "
-        f"{'SQL':>5} {'CPU ms':>7} {'in-proc CPU':>11} {'errors':>6}",
+        f"{'SQL':>5} {'CPU ms':>7} {'in-proc CPU':>11} {'errors':>6} {'p95 half':>8}",
     ]
     for r in rows:
         cpu_alone, sql_alone = costs.get(r.name, (float("nan"), float("nan")))
+        errors = r.load.errors + r.load.bad_status
+        errors += (r.half.errors + r.half.bad_status) if r.half else 0
         out.append(
             f"{r.name:<34} {r.load.rate:>7.0f} {r.load.p50_ms:>6.1f} {r.load.p95_ms:>6.1f} "
             f"{r.load.p99_ms:>6.1f} {r.load.rate / health_rate:>6.2f} {sql_alone:>5.1f} "
-            f"{r.cpu_ms:>7.2f} {cpu_alone:>11.2f} {r.load.errors + r.load.bad_status:>6}"
+            f"{r.cpu_ms:>7.2f} {cpu_alone:>11.2f} {errors:>6} {_p95(r.half):>8.1f}"
         )
     targets: list[tuple[str, str, bool]] = []
 
@@ -459,15 +469,15 @@ def report(
     roster = by["GET /api/v1/clients (200)"].load
     p200 = roster.p95_ms if roster.requests else float("inf")
     targets.append(("roster p95 at 200 clients ≤ 50 ms", f"{p200:.1f} ms", p200 <= 50))
-    worst = max(rows, key=lambda r: r.load.p95_ms if r.load.requests else float("inf"))
+    worst = max(rows, key=lambda r: _p95(r.half))
     targets.append(
         (
-            "p95 < 50 ms, every endpoint (at 4 connections: saturating, not half rate)",
-            f"worst {worst.load.p95_ms if worst.load.requests else float('inf'):.1f} ms "
-            f"({worst.name})",
-            worst.load.requests > 0 and worst.load.p95_ms < 50,
+            "p95 < 50 ms at half the saturating rate (1 connection), every endpoint",
+            f"worst {_p95(worst.half):.1f} ms ({worst.name})",
+            _p95(worst.half) < 50,
         )
     )
+    over = [r.name for r in rows if _p95(r.half) >= 50]
     if rss:
         top = max(rss) / 1024
         targets.append(("worker RSS < 150 MB", f"{top:.0f} MiB (max of {len(rss)})", top < 150))
@@ -485,6 +495,8 @@ def report(
     out.append(f"{'target':<72} {'measured':<44} verdict")
     for what, measured, ok in targets:
         out.append(f"{what:<72} {measured:<44} {verdict(ok)}")
+    held = len(rows) - len(over)
+    out.append(f"p95 under 50 ms at half rate: {held} of {len(rows)}; over: {over or '-'}")
     return out
 
 

@@ -89,6 +89,7 @@ class RosterItem(OutSchema):
 
 
 class RosterOut(OutSchema):
+    fast_dump = True  # a hot answer (see OutSchema)
     items = fields.List(fields.Nested(RosterItem))
 
 

@@ -149,6 +149,7 @@ class AdherenceOut(OutSchema):
 
 
 class ProgressOut(OutSchema):
+    fast_dump = True  # a hot answer (see OutSchema)
     stiffness = fields.Nested(StiffnessOut)
     by_surface = fields.List(fields.Nested(BySurface))
     by_workout_type = fields.List(fields.Nested(ByWorkoutType))
