@@ -12,7 +12,7 @@
 import { SYNC_TAG, currentUser, flush, submit } from "./js/outbox.js";
 
 // BEGIN GENERATED (npm run precache)
-const VERSION = "90efd5d943d4";
+const VERSION = "83e539162d47";
 const PRECACHE = [
   "/",
   "/css/app.css",

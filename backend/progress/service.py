@@ -49,8 +49,11 @@ TRIGGER_RUNS = 400
 def listed_from(start: date, end: date) -> date:
     """The first day of the week-by-week lists: the Monday `WEEKS_LISTED - 1` weeks before
     the week of `end`, or `start` when the range is shorter."""
-    monday = end - timedelta(days=end.weekday())
-    return max(start, monday - timedelta(weeks=WEEKS_LISTED - 1))
+    return max(start, _monday(end) - timedelta(weeks=WEEKS_LISTED - 1))
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def resolution_for(start: date, end: date, asked: str | None = None) -> str:
@@ -95,7 +98,7 @@ def progress_for(
     rated_runs, triggers_from = _rated_runs(where)
     first_listed = listed_from(start, end)
     weighed_from = triggers_from or start
-    weighed_monday = weighed_from - timedelta(days=weighed_from.weekday())
+    weighed_monday = _monday(weighed_from)
     # The weeks both the lists and the trigger analysis need, and no older ones.
     weeks_from = max(start, min(first_listed, weighed_monday))
     weekly = db.session.execute(_weekly_statement(), {**in_range, "start": weeks_from}).all()

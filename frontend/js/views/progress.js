@@ -37,9 +37,9 @@ export async function render(root, ctx) {
       import("../chart.js"),
     ]);
     if (!ctx.isCurrent()) return;
-    // The cards and the chart's frame first, then each section below in a task of its own
-    // and the plot after them, so no single block of work holds the page. Nothing above
-    // moves: sections go below, and the plot's box keeps its height until drawn.
+    // The cards and the chart's frame first, then the plot and each section below in
+    // tasks of their own, so no single block of work holds the page. Nothing above moves:
+    // sections go below, and the plot's box keeps its height until drawn.
     const chartBox = h("div", {});
     body.replaceChildren(summaryCards(progress), chartBox);
     const drawn = stiffnessChart(chartBox, runs, { user: ctx.user });
@@ -53,7 +53,11 @@ export async function render(root, ctx) {
     ];
     for (const section of sections) {
       await nextTask();
-      if (!ctx.isCurrent() || !body.isConnected) return;
+      // Left, or another period chosen meanwhile: this load's chart is no longer shown.
+      if (!ctx.isCurrent() || !chartBox.isConnected) {
+        drawn.then((stop) => stop && stop());
+        return;
+      }
       const el = section();
       if (el) body.append(el);
     }
