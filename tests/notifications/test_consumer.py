@@ -216,9 +216,13 @@ def test_an_emergency_red_flag_reaches_the_practitioner_within_a_minute(
 
 
 def test_killing_and_restarting_the_consumer_loses_nothing_and_sends_nothing_twice(
-    setup, runner_api, practitioner_api, sql
+    setup, runner_api, practitioner_api, sql, app, monkeypatch
 ):
     push, smtp, consumer = setup["push"], setup["smtp"], setup["consumer"]
+    # The retry waits 5 s, not 0.5 s: the kill below must find it waiting in the schedule,
+    # not taken out of it at that very moment (a task killed in flight is the sweep's case,
+    # tested in test_kill_mid_send.py).
+    monkeypatch.setitem(app.config, "JOBS_RETRY_DELAY", 5.0)
     _subscribe(practitioner_api, push, "p")
     consumer.start()
     practitioner_api.post("/api/v1/me/notifications/test")
